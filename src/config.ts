@@ -1,0 +1,278 @@
+import { VERDICTS, type Verdict } from './compare/verdict.js';
+
+/** Input names of action.yml; the CLI's flags carry the same names. */
+export const INPUT = {
+  logGroups: 'log-groups',
+  filterPattern: 'filter-pattern',
+  deployedAt: 'deployed-at',
+  soak: 'soak',
+  baseline: 'baseline',
+  awsRegion: 'aws-region',
+  anthropicApiKey: 'anthropic-api-key',
+  model: 'model',
+  maxPromptTokens: 'max-prompt-tokens',
+  githubToken: 'github-token',
+  baseSha: 'base-sha',
+  headSha: 'head-sha',
+  failOn: 'fail-on',
+  comment: 'comment',
+} as const;
+
+export type InputName = (typeof INPUT)[keyof typeof INPUT];
+export type RawInputs = Partial<Record<InputName, string>>;
+
+/**
+ * Selects error-level events and well-known failure markers in plain-text and JSON logs.
+ * CloudWatch regex patterns allow no spaces, quotes or parentheses, hence `.` between words.
+ */
+export const DEFAULT_FILTER_PATTERN =
+  '%ERROR|FATAL|CRITICAL|[Ee]rror|[Ee]xception|Traceback|panic:|OutOfMemory|OOMKilled|' +
+  '[Oo]ut.of.memory|exit.code.137|SIGKILL|[Tt]imed.out|[Tt]imeout|level.:[56]0|' +
+  'HTTP/[0-9.]+.5[0-9][0-9]|status.{1,3}5[0-9][0-9]%';
+
+export const DEFAULT_MODEL = 'claude-sonnet-5-5';
+export const DEFAULT_SOAK = '10m';
+export const DEFAULT_BASELINE = '1h';
+export const DEFAULT_MAX_PROMPT_TOKENS = 20000;
+const MIN_PROMPT_TOKENS = 2000;
+const MAX_PROMPT_TOKENS = 1_000_000;
+/** How far in the future `deployed-at` may lie before it is taken for a mistake (clock skew). */
+const FUTURE_SKEW_MS = 5 * 60_000;
+const MIN_WINDOW_MS = 30_000;
+const MAX_WINDOW_MS = 7 * 24 * 3_600_000;
+
+export type CommentTarget = { mode: 'auto' } | { mode: 'off' } | { mode: 'pr'; number: number };
+
+/** Where `deployed-at` came from; the report says which. */
+export type DeployedAtSource = 'input' | 'event' | 'start';
+
+export interface Config {
+  logGroups: string[];
+  filterPattern: string;
+  deployedAt: number;
+  deployedAtSource: DeployedAtSource;
+  soakMs: number;
+  baselineMs: number;
+  awsRegion?: string;
+  anthropicApiKey?: string;
+  model: string;
+  maxPromptTokens: number;
+  githubToken?: string;
+  baseSha?: string;
+  headSha?: string;
+  failOn: Verdict[];
+  comment: CommentTarget;
+}
+
+/** A configuration mistake: one line naming the input, the value and what would be valid. */
+export class ConfigError extends Error {
+  constructor(
+    readonly input: string,
+    readonly value: string,
+    readonly expected: string,
+  ) {
+    super(`Invalid ${input}: ${JSON.stringify(value)}. Expected ${expected}.`);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface ConfigContext {
+  /** Milliseconds since the epoch when the step (or CLI) started. */
+  now: number;
+  /** The event's own time (deployment_status created_at, workflow_run updated_at), if any. */
+  eventTime?: number;
+  /** Region from the environment (AWS_REGION / AWS_DEFAULT_REGION). */
+  envRegion?: string;
+  /** Whether `log-groups` may be empty (the CLI reading local files). */
+  logGroupsOptional?: boolean;
+}
+
+/** Turns raw inputs (action inputs or CLI flags) into one validated Config, or throws ConfigError. */
+export function parseConfig(raw: RawInputs, context: ConfigContext): Config {
+  const value = (name: InputName): string => (raw[name] ?? '').trim();
+
+  const logGroups = parseLogGroups(value(INPUT.logGroups), context.logGroupsOptional ?? false);
+  const soakMs = parseWindow(INPUT.soak, value(INPUT.soak) || DEFAULT_SOAK);
+  const baselineMs = parseWindow(INPUT.baseline, value(INPUT.baseline) || DEFAULT_BASELINE);
+  const deployedAt = parseDeployedAt(value(INPUT.deployedAt), context);
+
+  return {
+    logGroups,
+    filterPattern: value(INPUT.filterPattern) || DEFAULT_FILTER_PATTERN,
+    ...deployedAt,
+    soakMs,
+    baselineMs,
+    awsRegion: parseRegion(value(INPUT.awsRegion) || context.envRegion?.trim() || ''),
+    anthropicApiKey: value(INPUT.anthropicApiKey) || undefined,
+    model: parseModel(value(INPUT.model) || DEFAULT_MODEL),
+    maxPromptTokens: parseMaxPromptTokens(value(INPUT.maxPromptTokens)),
+    githubToken: value(INPUT.githubToken) || undefined,
+    baseSha: parseSha(INPUT.baseSha, value(INPUT.baseSha)),
+    headSha: parseSha(INPUT.headSha, value(INPUT.headSha)),
+    failOn: parseFailOn(raw[INPUT.failOn]),
+    comment: parseComment(value(INPUT.comment)),
+  };
+}
+
+const DURATION = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
+
+/** Parses `90s`, `10m`, `1h`, `1h30m`, `2h5m10s` into milliseconds. */
+export function parseDuration(input: string, text: string): number {
+  const match = DURATION.exec(text);
+  if (!text || !match || match.slice(1).every((part) => part === undefined)) {
+    throw new ConfigError(input, text, 'a duration such as 90s, 10m, 1h or 1h30m');
+  }
+  const [hours, minutes, seconds] = match.slice(1).map((part) => Number(part ?? 0));
+  return ((hours * 60 + minutes) * 60 + seconds) * 1000;
+}
+
+function parseWindow(input: string, text: string): number {
+  const ms = parseDuration(input, text);
+  if (ms < MIN_WINDOW_MS || ms > MAX_WINDOW_MS) {
+    throw new ConfigError(input, text, 'a duration between 30s and 168h (7 days)');
+  }
+  return ms;
+}
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
+
+/** Parses ISO-8601 (UTC when no offset is given), unix seconds (< 1e11) or unix milliseconds. */
+export function parseTime(input: string, text: string): number {
+  const expected = 'an ISO-8601 time (2026-03-01T14:05:00Z) or unix seconds or milliseconds';
+  if (/^\d+(?:\.\d+)?$/.test(text)) {
+    const number = Number(text);
+    return Math.round(number < 1e11 ? number * 1000 : number);
+  }
+  const iso = ISO_DATE.exec(text);
+  if (!iso) throw new ConfigError(input, text, expected);
+  const normalised = text.replace(' ', 'T').replace(/\.(\d{3})\d+/, '.$1');
+  const withZone = iso[1] ? normalised : `${normalised}${normalised.includes('T') ? '' : 'T00:00'}Z`;
+  const ms = Date.parse(withZone);
+  if (Number.isNaN(ms)) throw new ConfigError(input, text, expected);
+  return ms;
+}
+
+function parseDeployedAt(
+  text: string,
+  context: ConfigContext,
+): { deployedAt: number; deployedAtSource: DeployedAtSource } {
+  if (!text) {
+    return context.eventTime !== undefined
+      ? { deployedAt: context.eventTime, deployedAtSource: 'event' }
+      : { deployedAt: context.now, deployedAtSource: 'start' };
+  }
+  const deployedAt = parseTime(INPUT.deployedAt, text);
+  if (deployedAt > context.now + FUTURE_SKEW_MS) {
+    throw new ConfigError(
+      INPUT.deployedAt,
+      text,
+      `a time that is not in the future (now is ${new Date(context.now).toISOString()})`,
+    );
+  }
+  if (deployedAt < Date.UTC(2000, 0, 1)) {
+    throw new ConfigError(INPUT.deployedAt, text, 'a time after the year 2000');
+  }
+  return { deployedAt, deployedAtSource: 'input' };
+}
+
+const LOG_GROUP_NAME = /^[\w\-./#]{1,512}$/;
+const LOG_GROUP_ARN = /^arn:aws[\w-]*:logs:[a-z0-9-]+:\d{12}:log-group:[\w\-./#]{1,512}(?::\*)?$/;
+
+function parseLogGroups(text: string, optional: boolean): string[] {
+  const groups = [
+    ...new Set(
+      text
+        .split(/[\n,]/)
+        .map((group) => group.trim())
+        .filter(Boolean),
+    ),
+  ];
+  if (groups.length === 0 && !optional) {
+    throw new ConfigError(
+      INPUT.logGroups,
+      text,
+      'at least one CloudWatch Logs group name or ARN, separated by newlines or commas',
+    );
+  }
+  for (const group of groups) {
+    if (!LOG_GROUP_NAME.test(group) && !LOG_GROUP_ARN.test(group)) {
+      throw new ConfigError(
+        INPUT.logGroups,
+        group,
+        'log group names of letters, digits and _ - . / # (up to 512), or log group ARNs ' +
+          '(arn:aws:logs:REGION:ACCOUNT:log-group:NAME)',
+      );
+    }
+  }
+  return groups;
+}
+
+const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
+
+function parseRegion(text: string): string | undefined {
+  if (!text) return undefined;
+  if (!REGION.test(text)) {
+    throw new ConfigError(INPUT.awsRegion, text, 'an AWS region code such as us-east-1 or eu-west-2');
+  }
+  return text;
+}
+
+function parseModel(text: string): string {
+  if (!/^[a-z0-9][\w.:@-]{1,127}$/i.test(text)) {
+    throw new ConfigError(INPUT.model, text, 'a Claude model id such as claude-sonnet-5-5');
+  }
+  return text;
+}
+
+function parseMaxPromptTokens(text: string): number {
+  if (!text) return DEFAULT_MAX_PROMPT_TOKENS;
+  const number = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(number) || number < MIN_PROMPT_TOKENS || number > MAX_PROMPT_TOKENS) {
+    throw new ConfigError(
+      INPUT.maxPromptTokens,
+      text,
+      `a whole number of tokens from ${MIN_PROMPT_TOKENS} to ${MAX_PROMPT_TOKENS}`,
+    );
+  }
+  return number;
+}
+
+function parseSha(input: string, text: string): string | undefined {
+  if (!text) return undefined;
+  if (!/^[0-9a-f]{7,64}$/i.test(text)) {
+    throw new ConfigError(input, text, 'a commit SHA of 7 to 64 hexadecimal characters');
+  }
+  return text.toLowerCase();
+}
+
+/** Absent means the default (`regression`); an explicit empty value means never fail on a verdict. */
+function parseFailOn(text: string | undefined): Verdict[] {
+  if (text === undefined) return ['regression'];
+  const verdicts = [
+    ...new Set(
+      text
+        .split(/[\n,]/)
+        .map((verdict) => verdict.trim().toLowerCase())
+        .filter(Boolean),
+    ),
+  ];
+  for (const verdict of verdicts) {
+    if (!(VERDICTS as readonly string[]).includes(verdict)) {
+      throw new ConfigError(
+        INPUT.failOn,
+        text.trim(),
+        `a comma-separated list of ${VERDICTS.join(', ')} (or empty to never fail)`,
+      );
+    }
+  }
+  return verdicts as Verdict[];
+}
+
+function parseComment(text: string): CommentTarget {
+  const normalised = text.toLowerCase();
+  if (!normalised || normalised === 'auto') return { mode: 'auto' };
+  if (normalised === 'off' || normalised === 'false') return { mode: 'off' };
+  const number = /^#?(\d{1,9})$/.exec(normalised);
+  if (number && Number(number[1]) > 0) return { mode: 'pr', number: Number(number[1]) };
+  throw new ConfigError(INPUT.comment, text, 'auto, off, or a pull request number such as 42');
+}

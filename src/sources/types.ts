@@ -1,0 +1,44 @@
+/** One log event as a source delivers it; a multi-line event has its lines joined with "\n". */
+export interface LogEvent {
+  /** Milliseconds since the epoch, when the source knows it. */
+  timestamp?: number;
+  message: string;
+  /** The level a structured source reported (JSON `level`, `severity`), when it did. */
+  level?: string;
+  /** Where the event came from: a log group name, or the name given to local files. */
+  logGroup: string;
+  logStream?: string;
+}
+
+export type WindowName = 'baseline' | 'after';
+
+/** A half-open time range [start, end) in milliseconds since the epoch. */
+export interface TimeRange {
+  start: number;
+  end: number;
+}
+
+/** A place error events are read from: a CloudWatch log group, or a pair of local files. */
+export interface LogSource {
+  /** The name shown in the report (log group name or label of local files). */
+  readonly name: string;
+  /** The error events of one window, in the order the source returns them. */
+  events(window: WindowName, range: TimeRange, signal?: AbortSignal): AsyncIterable<LogEvent>;
+  /**
+   * Whether the source logged anything at all (not only errors) in the range.
+   * Sources that cannot tell cheaply leave it out.
+   */
+  loggedAnything?(range: TimeRange, signal?: AbortSignal): Promise<boolean>;
+}
+
+/** A source that could not be read; the message names the source and says what to fix. */
+export class SourceError extends Error {
+  constructor(
+    readonly source: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'SourceError';
+  }
+}
