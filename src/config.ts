@@ -28,13 +28,13 @@ export type RawInputs = Partial<Record<InputName, string>>;
 export const DEFAULT_FILTER_PATTERN =
   '%ERROR|FATAL|CRITICAL|[Ee]rror|[Ee]xception|Traceback|panic:|OutOfMemory|OOMKilled|' +
   '[Oo]ut.of.memory|exit.code.137|SIGKILL|[Tt]imed.out|[Tt]imeout|level.:[56]0|' +
-  'HTTP/[0-9.]+.5[0-9][0-9]|status.{1,3}5[0-9][0-9]%';
+  'HTTP/[0-9.]+.{1,3}5[0-9][0-9]|status.{1,3}5[0-9][0-9]%';
 
 export const DEFAULT_MODEL = 'claude-sonnet-5-5';
 export const DEFAULT_SOAK = '10m';
 export const DEFAULT_BASELINE = '1h';
 export const DEFAULT_MAX_PROMPT_TOKENS = 20000;
-const MIN_PROMPT_TOKENS = 2000;
+const MIN_PROMPT_TOKENS = 4000;
 const MAX_PROMPT_TOKENS = 1_000_000;
 /** How far in the future `deployed-at` may lie before it is taken for a mistake (clock skew). */
 const FUTURE_SKEW_MS = 5 * 60_000;
@@ -134,7 +134,8 @@ function parseWindow(input: string, text: string): number {
   return ms;
 }
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
+const ISO_DATE =
+  /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
 
 /** Parses ISO-8601 (UTC when no offset is given), unix seconds (< 1e11) or unix milliseconds. */
 export function parseTime(input: string, text: string): number {
@@ -146,7 +147,9 @@ export function parseTime(input: string, text: string): number {
   const iso = ISO_DATE.exec(text);
   if (!iso) throw new ConfigError(input, text, expected);
   const normalised = text.replace(' ', 'T').replace(/\.(\d{3})\d+/, '.$1');
-  const withZone = iso[1] ? normalised : `${normalised}${normalised.includes('T') ? '' : 'T00:00'}Z`;
+  const withZone = iso[1]
+    ? normalised
+    : `${normalised}${normalised.includes('T') ? '' : 'T00:00'}Z`;
   const ms = Date.parse(withZone);
   if (Number.isNaN(ms)) throw new ConfigError(input, text, expected);
   return ms;
@@ -212,7 +215,11 @@ const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
 function parseRegion(text: string): string | undefined {
   if (!text) return undefined;
   if (!REGION.test(text)) {
-    throw new ConfigError(INPUT.awsRegion, text, 'an AWS region code such as us-east-1 or eu-west-2');
+    throw new ConfigError(
+      INPUT.awsRegion,
+      text,
+      'an AWS region code such as us-east-1 or eu-west-2',
+    );
   }
   return text;
 }

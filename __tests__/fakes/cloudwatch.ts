@@ -1,0 +1,395 @@
+/**
+ * A local fake of the CloudWatch Logs JSON 1.1 protocol, for tests that drive the real AWS SDK
+ * (or the bundled action) through `AWS_ENDPOINT_URL_CLOUDWATCH_LOGS=<url>`. Loopback only.
+ *
+ * Protocol: `POST /`, header `X-Amz-Target: Logs_20140328.<Operation>`, JSON body; answers
+ * `application/x-amz-json-1.1`. Errors are what the service sends: status 400 and
+ * `{"__type": "<Code>", "message": "..."}` (the SDK reads the code from `__type`). Signatures are
+ * not checked, so any fake credentials do.
+ *
+ * Operations:
+ * - FilterLogEvents: `logGroupName` or `logGroupIdentifier` (name or ARN; an ARN ending in `:*`
+ *   is rejected like the service does), `startTime` and `endTime` in milliseconds, both inclusive,
+ *   `limit`, `nextToken`, `filterPattern`. Filter patterns are evaluated roughly:
+ *   `%regex%` as a JavaScript regex; terms (`ERROR "bad thing"`) must all appear, `?a ?b` any of
+ *   them, `-term` excludes; JSON patterns (`{ $.level = "error" }`) match every event. A group's
+ *   `match` option replaces this evaluation. No filter pattern: every event in the time range.
+ *   Pages hold at most `min(limit, pageSize)` events; a full page carries a `nextToken` (so when
+ *   the total is a multiple of the page size the last page is empty, as the service may do).
+ * - DescribeLogGroups: `logGroupNamePrefix`, one page, the configured groups.
+ * - anything else: 400 UnknownOperationException.
+ *
+ * Events of a group are an array, or a function returning an iterable (e.g. a generator), so
+ * hundreds of thousands of events need not exist as objects at once. The iterable must yield
+ * events in timestamp order. Paging keeps one live iterator per query and only restarts it when
+ * a request does not continue where the previous page ended (a retry, a second reader).
+ *
+ * Every request is recorded (operation, body, headers, arrival time) in `requests`.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface FakeEvent {
+  timestamp: number;
+  message: string;
+  /** Default `stream-1`. */
+  logStream?: string;
+}
+
+export type FakeEvents = readonly FakeEvent[] | (() => Iterable<FakeEvent>);
+
+/** A fixed error kind, or any error the service could send. */
+export type FakeError =
+  | 'ResourceNotFound'
+  | 'AccessDenied'
+  | 'InvalidFilterPattern'
+  | 'ExpiredToken'
+  | 'UnrecognizedClient'
+  | { type: string; message: string; status?: number };
+
+export interface FakeLogGroup {
+  events?: FakeEvents;
+  /** Answer every FilterLogEvents on this group with this error. */
+  error?: FakeError;
+  /** Replaces the built-in filter pattern evaluation (called only for non-empty patterns). */
+  match?: (event: FakeEvent, filterPattern: string) => boolean;
+  /** After the first page, answer every page with the same nextToken and no events. */
+  stuckToken?: boolean;
+}
+
+export interface FakeCloudWatchOptions {
+  /** Keyed by log group name. */
+  groups?: Record<string, FakeLogGroup>;
+  /** Events per page at most (the service: 10,000 or 1 MB). Default 10,000. */
+  pageSize?: number;
+  /** Empty pages (events: [], with a nextToken) sent before every page that has events. */
+  emptyPages?: number;
+  /** The first N requests (any operation) answer ThrottlingException. */
+  throttleFirst?: number;
+  /** Wait this long before answering (a number, or per request). */
+  delayMs?: number | ((request: RecordedRequest) => number);
+  region?: string;
+  accountId?: string;
+}
+
+export interface RecordedRequest {
+  operation: string;
+  body: Record<string, unknown>;
+  headers: IncomingMessage['headers'];
+  /** Date.now() when the request arrived. */
+  time: number;
+}
+
+export interface FakeCloudWatch {
+  /** The endpoint, e.g. `http://127.0.0.1:41234`. */
+  url: string;
+  requests: RecordedRequest[];
+  close(): Promise<void>;
+}
+
+const DEFAULT_PAGE_SIZE = 10_000;
+
+class ServiceError extends Error {
+  constructor(
+    readonly type: string,
+    message: string,
+    readonly status = 400,
+  ) {
+    super(message);
+  }
+}
+
+export async function startFakeCloudWatch(
+  options: FakeCloudWatchOptions = {},
+): Promise<FakeCloudWatch> {
+  const region = options.region ?? 'us-east-1';
+  const accountId = options.accountId ?? '123456789012';
+  const groups = options.groups ?? {};
+  const requests: RecordedRequest[] = [];
+  const cursors = new Map<string, Cursor>();
+  const timers = new Set<NodeJS.Timeout>();
+
+  const arnOf = (name: string) => `arn:aws:logs:${region}:${accountId}:log-group:${name}`;
+
+  const handlers: Record<string, (body: Record<string, unknown>) => unknown> = {
+    FilterLogEvents: (body) => filterLogEvents(body),
+    DescribeLogGroups: (body) => {
+      const prefix = typeof body.logGroupNamePrefix === 'string' ? body.logGroupNamePrefix : '';
+      return {
+        logGroups: Object.keys(groups)
+          .filter((name) => name.startsWith(prefix))
+          .sort()
+          .map((name) => ({
+            logGroupName: name,
+            arn: `${arnOf(name)}:*`,
+            logGroupArn: arnOf(name),
+            creationTime: 0,
+            storedBytes: 0,
+          })),
+      };
+    },
+  };
+
+  function filterLogEvents(body: Record<string, unknown>): unknown {
+    const name = groupName(body);
+    const group = groups[name];
+    if (!group)
+      throw new ServiceError(
+        'ResourceNotFoundException',
+        'The specified log group does not exist.',
+      );
+    if (group.error) throw toServiceError(group.error, arnOf(name));
+
+    const start = typeof body.startTime === 'number' ? body.startTime : -Infinity;
+    const end = typeof body.endTime === 'number' ? body.endTime : Infinity;
+    const pattern = typeof body.filterPattern === 'string' ? body.filterPattern.trim() : '';
+    const limit = typeof body.limit === 'number' ? body.limit : DEFAULT_PAGE_SIZE;
+    const pageSize = Math.max(1, Math.min(limit, options.pageSize ?? DEFAULT_PAGE_SIZE));
+    const token = parseToken(body.nextToken);
+
+    if (group.stuckToken && token) return { events: [], nextToken: body.nextToken };
+    if (token && token.empty < (options.emptyPages ?? 0)) {
+      return { events: [], nextToken: makeToken({ ...token, empty: token.empty + 1 }) };
+    }
+    if (!token && (options.emptyPages ?? 0) > 0) {
+      return { events: [], nextToken: makeToken({ offset: 0, empty: 1 }) };
+    }
+
+    const matches = pattern
+      ? (event: FakeEvent) => (group.match ?? matchPattern)(event, pattern)
+      : () => true;
+    const key = JSON.stringify([name, start, end, pattern]);
+    const offset = token?.offset ?? 0;
+    let cursor = cursors.get(key);
+    if (!cursor || cursor.position !== offset) {
+      cursor = openCursor(
+        group.events ?? [],
+        (event) => event.timestamp >= start && event.timestamp <= end && matches(event),
+      );
+      skip(cursor, offset);
+      cursors.set(key, cursor);
+    }
+    const page = take(cursor, pageSize);
+    return {
+      events: page.map((event, index) => ({
+        logStreamName: event.logStream ?? 'stream-1',
+        timestamp: event.timestamp,
+        message: event.message,
+        ingestionTime: event.timestamp + 1000,
+        eventId: String(offset + index),
+      })),
+      searchedLogStreams: [],
+      ...(page.length === pageSize
+        ? { nextToken: makeToken({ offset: offset + page.length, empty: 0 }) }
+        : {}),
+    };
+  }
+
+  const server = createServer((request, response) => {
+    void handle(request, response);
+  });
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const target = String(request.headers['x-amz-target'] ?? '');
+    const operation = target.startsWith('Logs_20140328.')
+      ? target.slice('Logs_20140328.'.length)
+      : '';
+    let body: Record<string, unknown> = {};
+    try {
+      body = chunks.length
+        ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>)
+        : {};
+    } catch {
+      body = {};
+    }
+    const recorded: RecordedRequest = {
+      operation,
+      body,
+      headers: request.headers,
+      time: Date.now(),
+    };
+    requests.push(recorded);
+
+    const delay =
+      typeof options.delayMs === 'function' ? options.delayMs(recorded) : (options.delayMs ?? 0);
+    if (delay > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          timers.delete(timer);
+          resolve();
+        }, delay);
+        timers.add(timer);
+      });
+    }
+    if (response.destroyed) return;
+
+    let status = 200;
+    let payload: unknown;
+    try {
+      if (request.method !== 'POST' || !operation) {
+        throw new ServiceError(
+          'UnknownOperationException',
+          `Unknown target: ${target || '(none)'}`,
+        );
+      }
+      if (requests.length <= (options.throttleFirst ?? 0)) {
+        throw new ServiceError('ThrottlingException', 'Rate exceeded');
+      }
+      const handler = handlers[operation];
+      if (!handler)
+        throw new ServiceError('UnknownOperationException', `Unknown operation ${operation}`);
+      payload = handler(body);
+    } catch (error) {
+      const serviceError =
+        error instanceof ServiceError
+          ? error
+          : new ServiceError('ServiceUnavailableException', String(error), 500);
+      status = serviceError.status;
+      payload = { __type: serviceError.type, message: serviceError.message };
+    }
+    const text = JSON.stringify(payload);
+    response.writeHead(status, {
+      'content-type': 'application/x-amz-json-1.1',
+      'content-length': Buffer.byteLength(text),
+      'x-amzn-requestid': randomUUID(),
+    });
+    response.end(text);
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const timer of timers) clearTimeout(timer);
+        timers.clear();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function groupName(body: Record<string, unknown>): string {
+  const { logGroupName: name, logGroupIdentifier: identifier } = body;
+  if ((name === undefined) === (identifier === undefined)) {
+    throw new ServiceError(
+      'InvalidParameterException',
+      'Exactly one of logGroupName or logGroupIdentifier must be specified',
+    );
+  }
+  if (typeof name === 'string') return name;
+  const id = String(identifier);
+  if (id.endsWith(':*')) {
+    throw new ServiceError(
+      'InvalidParameterException',
+      'logGroupIdentifier ARN must not end with :*',
+    );
+  }
+  const arn = /^arn:aws[\w-]*:logs:[a-z0-9-]+:\d{12}:log-group:(.+)$/.exec(id);
+  return arn ? arn[1] : id;
+}
+
+function toServiceError(error: FakeError, arn: string): ServiceError {
+  switch (error) {
+    case 'ResourceNotFound':
+      return new ServiceError(
+        'ResourceNotFoundException',
+        'The specified log group does not exist.',
+      );
+    case 'AccessDenied':
+      return new ServiceError(
+        'AccessDeniedException',
+        'User: arn:aws:sts::123456789012:assumed-role/deploy/session is not authorized to perform: ' +
+          `logs:FilterLogEvents on resource: ${arn}:log-stream: because no identity-based policy ` +
+          'allows the logs:FilterLogEvents action',
+      );
+    case 'InvalidFilterPattern':
+      return new ServiceError('InvalidParameterException', "Invalid character(s) in term '\"oops'");
+    case 'ExpiredToken':
+      return new ServiceError(
+        'ExpiredTokenException',
+        'The security token included in the request is expired',
+      );
+    case 'UnrecognizedClient':
+      return new ServiceError(
+        'UnrecognizedClientException',
+        'The security token included in the request is invalid.',
+      );
+    default:
+      return new ServiceError(error.type, error.message, error.status);
+  }
+}
+
+interface PageToken {
+  offset: number;
+  empty: number;
+}
+
+function makeToken(token: PageToken): string {
+  return Buffer.from(JSON.stringify(token)).toString('base64url');
+}
+
+function parseToken(value: unknown): PageToken | undefined {
+  if (typeof value !== 'string' || !value) return undefined;
+  try {
+    const token = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as PageToken;
+    if (typeof token.offset === 'number' && typeof token.empty === 'number') return token;
+  } catch {
+    // fall through
+  }
+  throw new ServiceError('InvalidParameterException', 'The specified nextToken is invalid.');
+}
+
+interface Cursor {
+  iterator: Iterator<FakeEvent>;
+  keep: (event: FakeEvent) => boolean;
+  /** How many kept events were taken so far. */
+  position: number;
+  done: boolean;
+}
+
+function openCursor(events: FakeEvents, keep: (event: FakeEvent) => boolean): Cursor {
+  const iterable = typeof events === 'function' ? events() : events;
+  return { iterator: iterable[Symbol.iterator](), keep, position: 0, done: false };
+}
+
+function take(cursor: Cursor, count: number): FakeEvent[] {
+  const page: FakeEvent[] = [];
+  while (page.length < count && !cursor.done) {
+    const next = cursor.iterator.next();
+    if (next.done) cursor.done = true;
+    else if (cursor.keep(next.value)) page.push(next.value);
+  }
+  cursor.position += page.length;
+  return page;
+}
+
+function skip(cursor: Cursor, count: number): void {
+  while (cursor.position < count && !cursor.done)
+    take(cursor, Math.min(10_000, count - cursor.position));
+}
+
+/** A rough CloudWatch filter pattern evaluation: see the top of this file. */
+export function matchPattern(event: FakeEvent, pattern: string): boolean {
+  const text = event.message;
+  if (pattern.length > 1 && pattern.startsWith('%') && pattern.endsWith('%')) {
+    return new RegExp(pattern.slice(1, -1)).test(text);
+  }
+  if (pattern.startsWith('{') || pattern.startsWith('[')) return true;
+  const terms = [...pattern.matchAll(/([?-]?)(?:"((?:[^"\\]|\\.)*)"|(\S+))/g)].map((m) => ({
+    op: m[1],
+    term: m[2] ?? m[3],
+  }));
+  const any = terms.filter((t) => t.op === '?');
+  if (any.length) return any.some((t) => text.includes(t.term));
+  return terms.every((t) => (t.op === '-' ? !text.includes(t.term) : text.includes(t.term)));
+}

@@ -1,0 +1,72 @@
+import type Anthropic from '@anthropic-ai/sdk';
+import { analyze } from './ai/index.js';
+import { rankSuspects, type CommitRange } from './commits/index.js';
+import { compare } from './compare/index.js';
+import type { Config } from './config.js';
+import { buildReport, type Report } from './report/index.js';
+import { mineSignatures, type Windows } from './signatures/index.js';
+import type { LogSource } from './sources/types.js';
+
+export type PipelineConfig = Pick<
+  Config,
+  | 'logGroups'
+  | 'deployedAt'
+  | 'deployedAtSource'
+  | 'soakMs'
+  | 'baselineMs'
+  | 'model'
+  | 'maxPromptTokens'
+>;
+
+export interface PipelineDeps {
+  sources: LogSource[];
+  /** Reads the deployed commit range; its failure degrades the report, never the verdict. */
+  loadCommits: () => Promise<CommitRange>;
+  /** No client: statistics-only analysis. */
+  claude?: Anthropic;
+  version: string;
+  secrets?: readonly string[];
+  signal?: AbortSignal;
+}
+
+/** Baseline [deployed-at − baseline, deployed-at), after [deployed-at, deployed-at + soak). */
+export function windowsFor(config: Pick<Config, 'deployedAt' | 'soakMs' | 'baselineMs'>): Windows {
+  return {
+    baseline: { start: config.deployedAt - config.baselineMs, end: config.deployedAt },
+    after: { start: config.deployedAt, end: config.deployedAt + config.soakMs },
+  };
+}
+
+/** config → sources → signatures → compare → commits → ai → report */
+export async function runPipeline(config: PipelineConfig, deps: PipelineDeps): Promise<Report> {
+  const windows = windowsFor(config);
+  const mined = await mineSignatures(deps.sources, windows, { signal: deps.signal });
+  const comparison = compare({ mined, baselineMs: config.baselineMs, afterMs: config.soakMs });
+  const range = await deps.loadCommits().catch((error: unknown): CommitRange => ({
+    commits: [],
+    notes: [`Commits could not be read: ${error instanceof Error ? error.message : String(error)}`],
+  }));
+  const suspects = rankSuspects(comparison.findings, range);
+  const result = await analyze(
+    { logGroups: config.logGroups, windows, comparison, range, suspects },
+    {
+      client: deps.claude,
+      model: config.model,
+      maxPromptTokens: config.maxPromptTokens,
+      signal: deps.signal,
+    },
+  );
+  return buildReport({
+    version: deps.version,
+    deployedAt: config.deployedAt,
+    deployedAtSource: config.deployedAtSource,
+    windows,
+    logGroups: config.logGroups,
+    mined,
+    comparison,
+    range,
+    suspects,
+    result,
+    secrets: deps.secrets,
+  });
+}

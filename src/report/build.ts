@@ -1,0 +1,94 @@
+import type { AnalysisResult } from '../ai/index.js';
+import type { CommitRange, Suspect } from '../commits/index.js';
+import type { Comparison, Finding } from '../compare/index.js';
+import type { DeployedAtSource } from '../config.js';
+import { redactDeep } from '../redact.js';
+import type { MinedSignatures, Windows } from '../signatures/index.js';
+import type { Report, ReportSignature } from './types.js';
+
+export interface ReportInput {
+  version: string;
+  deployedAt: number;
+  deployedAtSource: DeployedAtSource;
+  windows: Windows;
+  logGroups: string[];
+  mined: MinedSignatures;
+  comparison: Comparison;
+  range: CommitRange;
+  suspects: Suspect[];
+  result: AnalysisResult;
+  /** Credentials to scrub wherever they appear, besides the patterns of redact(). */
+  secrets?: readonly string[];
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** Assembles report.json from the stages' results, scrubbed of secrets. */
+export function buildReport(input: ReportInput): Report {
+  const { comparison, windows, mined, range } = input;
+  const report: Report = {
+    version: input.version,
+    verdict: comparison.verdict,
+    reason: comparison.reason,
+    summary: oneLine(`${comparison.verdict}: ${comparison.reason}`),
+    deployedAt: { time: iso(input.deployedAt), source: input.deployedAtSource },
+    windows: {
+      baseline: { start: iso(windows.baseline.start), end: iso(windows.baseline.end) },
+      after: { start: iso(windows.after.start), end: iso(windows.after.end) },
+    },
+    logGroups: input.logGroups,
+    sources: { read: mined.sourcesRead, failed: mined.failures },
+    events: mined.eventsRead,
+    signatures: comparison.findings.map(toReportSignature),
+    suspects: input.suspects,
+    commits: {
+      base: range.base,
+      head: range.head,
+      count: range.commits.length,
+      notes: range.notes,
+    },
+    analysis: input.result.analysis,
+    usage: input.result.usage,
+    notes: [...comparison.notes, ...range.notes],
+  };
+  return redactDeep(report, input.secrets);
+}
+
+function toReportSignature(finding: Finding): ReportSignature {
+  return {
+    id: finding.id,
+    template: finding.template,
+    logGroups: finding.logGroups,
+    status: finding.status,
+    before: finding.before,
+    after: finding.after,
+    examples: finding.examples,
+    level: finding.level,
+    kind: finding.kind,
+    flagged: finding.flagged,
+    beforeRatePerMinute: round(finding.beforeRate),
+    afterRatePerMinute: round(finding.afterRate),
+    ratio: finding.ratio === null ? null : round(finding.ratio),
+    ratioInterval95: [
+      round(finding.ratioInterval[0]),
+      finding.ratioInterval[1] === null ? null : round(finding.ratioInterval[1]),
+    ],
+    pValue: finding.pValue,
+    adjustedPValue: finding.adjustedPValue,
+    why: finding.why,
+    ...(finding.firstSeenAfter !== undefined && { firstSeenAfter: iso(finding.firstSeenAfter) }),
+  };
+}
+
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}
+
+/** Outputs and step logs are one line; log text may carry newlines and control characters. */
+export function oneLine(text: string, max = 300): string {
+  const flat = text
+    .replace(/[\r\n\t\u0000-\u001f\u007f]+/g, ' ')
+    .replace(/\s{2,}/g, ' ')
+    .trim();
+  return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
+}

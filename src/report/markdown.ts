@@ -1,0 +1,172 @@
+import type { Verdict } from '../compare/index.js';
+import { fence, formatDuration, formatTime, shortSha, truncate } from '../text.js';
+import type { Report, ReportSignature } from './types.js';
+
+/** GitHub rejects comments longer than this. */
+export const MAX_COMMENT_CHARS = 65_536;
+
+const VERDICT_HEADLINE: Record<Verdict, string> = {
+  regression: '🔴 Regression',
+  warning: '🟠 Warning',
+  inconclusive: '⚪ Inconclusive',
+  clean: '🟢 Clean',
+};
+
+/**
+ * Text from logs or from the model, made safe for Markdown outside code fences: nothing it holds
+ * can format, link, load an image, close a table cell or ping a person.
+ */
+export function escapeInline(text: string): string {
+  return text
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[\\`*_{}[\]()#+!|~]/g, (char) => `&#${char.charCodeAt(0)};`)
+    .replace(/@/g, '@&#8203;');
+}
+
+function code(text: string): string {
+  return `<code>${escapeInline(text)}</code>`;
+}
+
+function ratioText(signature: ReportSignature): string {
+  if (signature.ratio === null) return signature.after > 0 ? 'new' : '–';
+  return `×${signature.ratio.toFixed(1)}`;
+}
+
+function suspectFor(report: Report, signature: ReportSignature): string {
+  const suspect = report.suspects.find((s) => s.signatureId === signature.id);
+  return suspect ? `<code>${shortSha(suspect.sha)}</code>` : '–';
+}
+
+function flaggedTable(report: Report, flagged: ReportSignature[]): string {
+  const rows = flagged.map((s) =>
+    [
+      s.status,
+      `${code(truncate(s.template, 90))} <sub>${s.id}</sub>`,
+      `${s.before} → ${s.after}`,
+      ratioText(s),
+      s.firstSeenAfter ? formatTime(Date.parse(s.firstSeenAfter)).slice(11) : '–',
+      suspectFor(report, s),
+    ].join(' | '),
+  );
+  return [
+    '| Status | Signature | Before → After | Rate | First seen | Suspect |',
+    '|---|---|---|---|---|---|',
+    ...rows.map((row) => `| ${row} |`),
+  ].join('\n');
+}
+
+function signatureDetails(
+  report: Report,
+  signature: ReportSignature,
+  withExample: boolean,
+): string {
+  const suspect = report.suspects.find((s) => s.signatureId === signature.id);
+  const lines = [
+    `#### ${signature.status}: ${code(truncate(signature.template, 120))}`,
+    `${signature.before} in the baseline, ${signature.after} after the deploy (${signature.level}, ${signature.kind}); ${escapeInline(signature.why)}.`,
+  ];
+  if (suspect) lines.push(`Suspect: ${escapeInline(suspect.reason)}`);
+  if (withExample && signature.examples[0])
+    lines.push(fence(truncate(signature.examples[0], 3000)));
+  return lines.join('\n\n');
+}
+
+function analysisSection(report: Report): string {
+  const { analysis } = report;
+  const title =
+    analysis.source === 'claude'
+      ? `### Analysis (${escapeInline(analysis.model ?? 'Claude')})`
+      : '### Analysis (statistics)';
+  const parts = [title, escapeInline(analysis.summary)];
+  if (analysis.rootCause) parts.push(`**Likely cause:** ${escapeInline(analysis.rootCause)}`);
+  if (analysis.nextSteps.length > 0) {
+    parts.push(analysis.nextSteps.map((step) => `- ${escapeInline(step)}`).join('\n'));
+  }
+  if (analysis.fallbackReason) {
+    parts.push(
+      `> Model analysis unavailable: ${escapeInline(analysis.fallbackReason)}. The verdict comes from the statistics.`,
+    );
+  }
+  return parts.join('\n\n');
+}
+
+function othersSection(others: ReportSignature[]): string {
+  if (others.length === 0) return '';
+  const rows = others
+    .slice(0, 50)
+    .map((s) => `| ${s.status} | ${code(truncate(s.template, 90))} | ${s.before} → ${s.after} |`);
+  const more = others.length > 50 ? `\n\n…and ${others.length - 50} more in report.json.` : '';
+  return [
+    `<details><summary>Other signatures (${others.length})</summary>`,
+    '',
+    '| Status | Signature | Before → After |',
+    '|---|---|---|',
+    ...rows,
+    more,
+    '</details>',
+  ].join('\n');
+}
+
+function deployLine(report: Report): string {
+  const soak = formatDuration(
+    Date.parse(report.windows.after.end) - Date.parse(report.windows.after.start),
+  );
+  const baseline = formatDuration(
+    Date.parse(report.windows.baseline.end) - Date.parse(report.windows.baseline.start),
+  );
+  const range = report.commits.head
+    ? `${report.commits.base ? `<code>${shortSha(report.commits.base)}</code>…` : ''}<code>${shortSha(report.commits.head)}</code> (${report.commits.count} commit${report.commits.count === 1 ? '' : 's'})`
+    : 'unknown range';
+  const groups =
+    report.logGroups.length > 0 ? report.logGroups.map(code).join(', ') : 'local files';
+  return `Deploy ${range} at ${formatTime(Date.parse(report.deployedAt.time))} · ${soak} after vs ${baseline} before · ${groups}`;
+}
+
+function footer(report: Report): string {
+  const model =
+    report.analysis.source === 'claude'
+      ? `${escapeInline(report.analysis.model ?? '')} · ${report.usage.input_tokens} in / ${report.usage.output_tokens} out tokens`
+      : 'statistics only';
+  return `<sub>Aftershock ${report.version} · ${model} · ${report.events.baseline} events before, ${report.events.after} after</sub>`;
+}
+
+/** The Markdown report: the CLI prints it, the job summary and the PR comment show it. */
+export function renderMarkdown(report: Report, options: { maxChars?: number } = {}): string {
+  const maxChars = options.maxChars ?? MAX_COMMENT_CHARS;
+  const flagged = report.signatures.filter((s) => s.flagged);
+  const others = report.signatures.filter((s) => !s.flagged);
+  const head = [
+    `### ${VERDICT_HEADLINE[report.verdict]}: ${escapeInline(report.reason)}`,
+    deployLine(report),
+    ...(report.sources.failed.length > 0
+      ? [
+          `> ⚠️ Could not read: ${report.sources.failed.map((f) => escapeInline(f.message)).join('; ')}`,
+        ]
+      : []),
+    ...(flagged.length > 0 ? [flaggedTable(report, flagged)] : []),
+  ];
+  const tail = [
+    analysisSection(report),
+    ...report.notes.map((note) => `> ${escapeInline(note)}`),
+    othersSection(others),
+    footer(report),
+  ].filter(Boolean);
+
+  // Drop examples, then details, from the least important signature up, until it fits.
+  for (let withExamples = flagged.length; withExamples >= 0; withExamples--) {
+    for (const detailed of [flagged.length, Math.min(flagged.length, 5), 1, 0]) {
+      const details = flagged
+        .slice(0, detailed)
+        .map((s, i) => signatureDetails(report, s, i < withExamples));
+      const body = [...head, ...details, ...tail].join('\n\n');
+      if (body.length <= maxChars) return body;
+      if (detailed === 0 && withExamples === 0) {
+        return [...head, footer(report)].join('\n\n').slice(0, maxChars);
+      }
+    }
+  }
+  return head.join('\n\n').slice(0, maxChars);
+}

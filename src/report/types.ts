@@ -1,0 +1,50 @@
+import type { Analysis, Usage } from '../ai/index.js';
+import type { Suspect } from '../commits/index.js';
+import type { Status, Verdict } from '../compare/index.js';
+import type { DeployedAtSource } from '../config.js';
+import type { Kind, Level, SourceFailure } from '../signatures/index.js';
+
+export interface IsoWindow {
+  start: string;
+  end: string;
+}
+
+export interface ReportSignature {
+  id: string;
+  template: string;
+  logGroups: string[];
+  status: Status;
+  before: number;
+  after: number;
+  examples: string[];
+  level: Level;
+  kind: Kind;
+  flagged: boolean;
+  beforeRatePerMinute: number;
+  afterRatePerMinute: number;
+  ratio: number | null;
+  ratioInterval95: [number, number | null];
+  pValue: number;
+  adjustedPValue: number;
+  why: string;
+  firstSeenAfter?: string;
+}
+
+/** report.json: the fields of the public contract, and more. */
+export interface Report {
+  version: string;
+  verdict: Verdict;
+  reason: string;
+  summary: string;
+  deployedAt: { time: string; source: DeployedAtSource };
+  windows: { baseline: IsoWindow; after: IsoWindow };
+  logGroups: string[];
+  sources: { read: string[]; failed: SourceFailure[] };
+  events: { baseline: number; after: number };
+  signatures: ReportSignature[];
+  suspects: Suspect[];
+  commits: { base?: string; head?: string; count: number; notes: string[] };
+  analysis: Analysis;
+  usage: Usage;
+  notes: string[];
+}

@@ -1,0 +1,206 @@
+import { createHash } from 'node:crypto';
+import type { LogSource, TimeRange, WindowName } from '../sources/types.js';
+import { detectKind, detectLevel, higherLevel, type Kind, type Level } from './classify.js';
+import { tokenize } from './line.js';
+import { TemplateMiner, type MinerOptions, type Template } from './miner.js';
+
+export type { Kind, Level } from './classify.js';
+export { TemplateMiner } from './miner.js';
+export { tokenize } from './line.js';
+
+export interface Windows {
+  baseline: TimeRange;
+  after: TimeRange;
+}
+
+/** One error signature with its counts in both windows. */
+export interface Signature {
+  id: string;
+  template: string;
+  level: Level;
+  kind: Kind;
+  logGroups: string[];
+  before: number;
+  after: number;
+  /** A few raw events, first occurrences after the deploy first. */
+  examples: string[];
+  /** Timestamp (ms) of the first occurrence in the after window, when the source gave times. */
+  firstSeenAfter?: number;
+}
+
+export interface SourceFailure {
+  source: string;
+  message: string;
+}
+
+export interface MinedSignatures {
+  signatures: Signature[];
+  failures: SourceFailure[];
+  /** Sources that were read; failed sources are left out. */
+  sourcesRead: string[];
+  eventsRead: Record<WindowName, number>;
+  /** Whether the service logged anything after the deploy; undefined when no source could tell. */
+  loggedAfter?: boolean;
+  templateCapReached: boolean;
+}
+
+export interface MineOptions extends MinerOptions {
+  examplesPerSignature?: number;
+  signal?: AbortSignal;
+}
+
+const MAX_EXAMPLE_CHARS = 4000;
+
+/** Short, stable id of a template: the same template gives the same id on every machine. */
+export function signatureId(template: string): string {
+  return createHash('sha256').update(template).digest('hex').slice(0, 10);
+}
+
+interface Tally {
+  template: Template;
+  level: Level;
+  kind: Kind;
+  before: number;
+  after: number;
+  afterExamples: string[];
+  beforeExamples: string[];
+  firstSeenAfter?: number;
+}
+
+/**
+ * Streams the error events of every source through one miner per source (both windows in the
+ * same miner, baseline first, so a signature is the same in both windows) and counts them.
+ * A source that fails is named in `failures` and contributes nothing.
+ */
+export async function mineSignatures(
+  sources: LogSource[],
+  windows: Windows,
+  options: MineOptions = {},
+): Promise<MinedSignatures> {
+  const results = await Promise.all(sources.map((source) => mineSource(source, windows, options)));
+  const failures: SourceFailure[] = [];
+  const read: SourceResult[] = [];
+  for (const result of results) {
+    if ('failure' in result) failures.push(result.failure);
+    else read.push(result);
+  }
+  const eventsRead = { baseline: 0, after: 0 };
+  for (const result of read) {
+    eventsRead.baseline += result.eventsRead.baseline;
+    eventsRead.after += result.eventsRead.after;
+  }
+  const answers = read.map((result) => result.loggedAfter).filter((answer) => answer !== undefined);
+  return {
+    signatures: mergeBySignature(read, options.examplesPerSignature ?? 3),
+    failures,
+    sourcesRead: read.map((result) => result.source),
+    eventsRead,
+    loggedAfter: answers.length > 0 ? answers.some(Boolean) : undefined,
+    templateCapReached: read.some((result) => result.capReached),
+  };
+}
+
+interface SourceResult {
+  source: string;
+  tallies: Tally[];
+  eventsRead: Record<WindowName, number>;
+  loggedAfter?: boolean;
+  capReached: boolean;
+}
+
+async function mineSource(
+  source: LogSource,
+  windows: Windows,
+  options: MineOptions,
+): Promise<SourceResult | { failure: SourceFailure }> {
+  const miner = new TemplateMiner(options);
+  const tallies: Tally[] = [];
+  const eventsRead = { baseline: 0, after: 0 };
+  const keep = options.examplesPerSignature ?? 3;
+  try {
+    for (const window of ['baseline', 'after'] as const) {
+      for await (const event of source.events(window, windows[window], options.signal)) {
+        eventsRead[window]++;
+        const template = miner.add(tokenize(event.message));
+        const tally = (tallies[template.index] ??= {
+          template,
+          level: 'unknown',
+          kind: 'error',
+          before: 0,
+          after: 0,
+          afterExamples: [],
+          beforeExamples: [],
+        });
+        tally.level = higherLevel(tally.level, detectLevel(event.message, event.level));
+        if (tally.kind === 'error') tally.kind = detectKind(event.message);
+        const examples = window === 'after' ? tally.afterExamples : tally.beforeExamples;
+        if (examples.length < keep) examples.push(event.message.slice(0, MAX_EXAMPLE_CHARS));
+        if (window === 'after') {
+          tally.after++;
+          if (event.timestamp !== undefined) {
+            tally.firstSeenAfter = Math.min(tally.firstSeenAfter ?? Infinity, event.timestamp);
+          }
+        } else {
+          tally.before++;
+        }
+      }
+    }
+    const loggedAfter =
+      eventsRead.after > 0 ? true : await source.loggedAnything?.(windows.after, options.signal);
+    return {
+      source: source.name,
+      tallies: tallies.filter(Boolean),
+      eventsRead,
+      loggedAfter,
+      capReached: miner.capReached,
+    };
+  } catch (error) {
+    return { failure: { source: source.name, message: describeError(source.name, error) } };
+  }
+}
+
+function describeError(source: string, error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.includes(source) ? message : `${source}: ${message}`;
+}
+
+/** Templates are final only once every event is in, so ids are computed here, at the end. */
+function mergeBySignature(results: SourceResult[], keep: number): Signature[] {
+  const byId = new Map<string, Signature>();
+  for (const result of results) {
+    for (const tally of result.tallies) {
+      const template = tally.template.tokens.join(' ');
+      const id = signatureId(template);
+      const examples = [...tally.afterExamples, ...tally.beforeExamples];
+      const existing = byId.get(id);
+      if (!existing) {
+        byId.set(id, {
+          id,
+          template,
+          level: tally.level,
+          kind: tally.kind,
+          logGroups: [result.source],
+          before: tally.before,
+          after: tally.after,
+          examples: examples.slice(0, keep),
+          ...(tally.firstSeenAfter !== undefined && { firstSeenAfter: tally.firstSeenAfter }),
+        });
+        continue;
+      }
+      existing.before += tally.before;
+      existing.after += tally.after;
+      existing.level = higherLevel(existing.level, tally.level);
+      if (!existing.logGroups.includes(result.source)) existing.logGroups.push(result.source);
+      existing.examples = [...existing.examples, ...examples].slice(0, keep);
+      if (tally.firstSeenAfter !== undefined) {
+        existing.firstSeenAfter = Math.min(
+          existing.firstSeenAfter ?? Infinity,
+          tally.firstSeenAfter,
+        );
+      }
+    }
+  }
+  return [...byId.values()].sort(
+    (a, b) => b.after + b.before - (a.after + a.before) || a.id.localeCompare(b.id),
+  );
+}

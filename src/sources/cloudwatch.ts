@@ -1,0 +1,333 @@
+import type { Agent as HttpsAgent } from 'node:https';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  CloudWatchLogsClient,
+  FilterLogEventsCommand,
+  type FilterLogEventsCommandInput,
+  type FilterLogEventsCommandOutput,
+} from '@aws-sdk/client-cloudwatch-logs';
+import {
+  SourceError,
+  type LogEvent,
+  type LogSource,
+  type TimeRange,
+  type WindowName,
+} from './types.js';
+
+/** Attempts per call, first try included; throttling backs off about 1s, 2s, 4s between them. */
+export const DEFAULT_MAX_ATTEMPTS = 4;
+/** Until the response headers arrive, per attempt. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 20_000;
+export const DEFAULT_CONNECTION_TIMEOUT_MS = 5_000;
+/** One FilterLogEvents call including the SDK's retries and backoff. */
+export const DEFAULT_CALL_TIMEOUT_MS = 90_000;
+/** FilterLogEvents is limited per account and region (5 requests/second by default). */
+export const DEFAULT_REQUESTS_PER_SECOND = 5;
+/** loggedAnything follows empty pages this many times before it gives up (answers false). */
+const MAX_PROBE_CALLS = 10;
+
+export interface CloudWatchClientOptions {
+  region?: string;
+  maxAttempts?: number;
+  requestTimeoutMs?: number;
+  connectionTimeoutMs?: number;
+  /** For a proxy: the SDK ignores HTTPS_PROXY unless given an agent. */
+  httpsAgent?: HttpsAgent;
+}
+
+/**
+ * A client with the SDK's standard credential chain and endpoint resolution (so
+ * AWS_ENDPOINT_URL_CLOUDWATCH_LOGS / AWS_ENDPOINT_URL apply), bounded retries, and request
+ * timeouts that fail the attempt: without `throwOnRequestTimeout` the SDK only logs a warning.
+ */
+export function createCloudWatchClient(
+  options: CloudWatchClientOptions = {},
+): CloudWatchLogsClient {
+  return new CloudWatchLogsClient({
+    ...(options.region ? { region: options.region } : {}),
+    maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    requestHandler: {
+      requestTimeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+      connectionTimeout: options.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS,
+      throwOnRequestTimeout: true,
+      ...(options.httpsAgent ? { httpsAgent: options.httpsAgent } : {}),
+    },
+  });
+}
+
+export interface RateLimiter {
+  /** Resolves when the caller may send one request; rejects when the signal aborts first. */
+  acquire(signal?: AbortSignal): Promise<void>;
+}
+
+export interface Clock {
+  now(): number;
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+const realClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) => sleep(ms, undefined, { signal }),
+};
+
+/**
+ * A token bucket of capacity one: requests are spaced 1/perSecond apart, in the order they
+ * asked. Shared by all sources of a run, so several log groups together stay within the quota.
+ */
+export function createRateLimiter(perSecond: number, clock: Clock = realClock): RateLimiter {
+  if (!(perSecond > 0) || !Number.isFinite(perSecond)) {
+    throw new RangeError(`requests per second must be a positive number, got ${perSecond}`);
+  }
+  const interval = 1000 / perSecond;
+  let nextSlot = -Infinity;
+  return {
+    async acquire(signal) {
+      signal?.throwIfAborted();
+      const now = clock.now();
+      const slot = Math.max(now, nextSlot);
+      nextSlot = slot + interval;
+      if (slot > now) await clock.sleep(slot - now, signal);
+    },
+  };
+}
+
+export interface CloudWatchSourceOptions {
+  client: CloudWatchLogsClient;
+  /** A log group name or ARN (a trailing `:*` is accepted). */
+  logGroup: string;
+  filterPattern: string;
+  limiter?: RateLimiter;
+  /** Deadline of one FilterLogEvents call, retries included. */
+  callTimeoutMs?: number;
+}
+
+const ARN = /^arn:aws[\w-]*:logs:([a-z0-9-]+):(\d{12}):log-group:(.+)$/;
+
+export class CloudWatchSource implements LogSource {
+  readonly name: string;
+  private readonly client: CloudWatchLogsClient;
+  private readonly filterPattern: string;
+  private readonly limiter?: RateLimiter;
+  private readonly callTimeoutMs: number;
+  /** `logGroupIdentifier` for an ARN (it must not end in `:*`), `logGroupName` for a name. */
+  private readonly target: Pick<FilterLogEventsCommandInput, 'logGroupName' | 'logGroupIdentifier'>;
+
+  constructor(options: CloudWatchSourceOptions) {
+    this.client = options.client;
+    this.filterPattern = options.filterPattern;
+    this.limiter = options.limiter;
+    this.callTimeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
+    const group = options.logGroup.trim();
+    if (ARN.test(group)) {
+      this.name = group.replace(/:\*$/, '');
+      this.target = { logGroupIdentifier: this.name };
+    } else {
+      this.name = group;
+      this.target = { logGroupName: group };
+    }
+  }
+
+  async *events(
+    window: WindowName,
+    range: TimeRange,
+    signal?: AbortSignal,
+  ): AsyncIterable<LogEvent> {
+    const seen = new Set<string>();
+    let nextToken: string | undefined;
+    for (;;) {
+      const page = await this.call(
+        {
+          ...this.target,
+          ...this.times(range),
+          ...(this.filterPattern ? { filterPattern: this.filterPattern } : {}),
+          nextToken,
+        },
+        `reading the ${window} window`,
+        signal,
+      );
+      for (const event of page.events ?? []) {
+        yield {
+          message: event.message ?? '',
+          timestamp: event.timestamp,
+          logGroup: this.name,
+          logStream: event.logStreamName,
+        };
+      }
+      // Pages may be empty while a token remains; a token seen before would loop forever.
+      if (!page.nextToken || seen.has(page.nextToken)) return;
+      seen.add(page.nextToken);
+      nextToken = page.nextToken;
+    }
+  }
+
+  /**
+   * One cheap unfiltered read. When the service keeps answering empty pages with a token, it
+   * gives up after a few calls and answers false: "nothing logged" is the cautious answer.
+   */
+  async loggedAnything(range: TimeRange, signal?: AbortSignal): Promise<boolean> {
+    let nextToken: string | undefined;
+    for (let call = 0; call < MAX_PROBE_CALLS; call++) {
+      const page = await this.call(
+        { ...this.target, ...this.times(range), limit: 1, nextToken },
+        'checking whether it logged anything',
+        signal,
+      );
+      if (page.events?.length) return true;
+      if (!page.nextToken || page.nextToken === nextToken) return false;
+      nextToken = page.nextToken;
+    }
+    return false;
+  }
+
+  /** FilterLogEvents takes milliseconds and its endTime is inclusive; our ranges are [start, end). */
+  private times(range: TimeRange): { startTime: number; endTime: number } {
+    return { startTime: Math.floor(range.start), endTime: Math.ceil(range.end) - 1 };
+  }
+
+  private async call(
+    input: FilterLogEventsCommandInput,
+    doing: string,
+    signal?: AbortSignal,
+  ): Promise<FilterLogEventsCommandOutput> {
+    await this.limiter?.acquire(signal);
+    const deadline = AbortSignal.timeout(this.callTimeoutMs);
+    const abortSignal = signal ? AbortSignal.any([signal, deadline]) : deadline;
+    try {
+      return await this.client.send(new FilterLogEventsCommand(input), { abortSignal });
+    } catch (error) {
+      // The caller cancelled the run: not this source's fault, let the cancellation through.
+      if (signal?.aborted) throw error;
+      throw await this.translate(error, doing, Boolean(input.filterPattern), deadline.aborted);
+    }
+  }
+
+  private async translate(
+    error: unknown,
+    doing: string,
+    filtered: boolean,
+    timedOut: boolean,
+  ): Promise<SourceError> {
+    const { name, message, attempts } = describe(error);
+    const region = await this.region();
+    const group = `log group ${this.name}`;
+    const said = message ? ` (AWS: ${truncate(message)})` : '';
+    const fail = (text: string) =>
+      new SourceError(this.name, `CloudWatch Logs, ${group}, ${doing}: ${text}`, { cause: error });
+
+    if (timedOut || name === 'TimeoutError' || name === 'AbortError') {
+      const limit = timedOut ? `${this.callTimeoutMs / 1000}s` : 'the request timeout';
+      return fail(
+        `no answer within ${limit}${attempts > 1 ? ` over ${attempts} attempts` : ''}. ` +
+          'Check network access to CloudWatch Logs from the runner (VPC endpoint, proxy, ' +
+          'AWS_ENDPOINT_URL_CLOUDWATCH_LOGS).',
+      );
+    }
+    switch (name) {
+      case 'ResourceNotFoundException':
+        return fail(
+          `the log group was not found in region ${region}. Check the name in log-groups and ` +
+            `the aws-region input${said}.`,
+        );
+      case 'AccessDeniedException':
+        return fail(
+          `access denied. The role needs logs:FilterLogEvents on ${this.resourceArn(region)}${said}.`,
+        );
+      case 'InvalidParameterException':
+        // The service's message rarely says "filter pattern"; when we sent one and the message
+        // names no other parameter, the pattern is what it rejected.
+        if (filtered && !/logGroup|startTime|endTime|nextToken|limit|time range/i.test(message)) {
+          return fail(
+            `CloudWatch rejected the filter pattern. Fix the filter-pattern input ` +
+              `(CloudWatch filter pattern syntax)${said}.`,
+          );
+        }
+        return fail(`CloudWatch rejected the request${said}.`);
+      case 'ThrottlingException':
+      case 'LimitExceededException':
+        return fail(
+          `still throttled after ${attempts} attempts. FilterLogEvents is limited per account ` +
+            'and region and shared with everything else reading logs there: retry later, read ' +
+            'fewer log groups, or ask AWS for a higher quota.',
+        );
+      case 'ExpiredTokenException':
+      case 'ExpiredToken':
+      case 'UnrecognizedClientException':
+      case 'InvalidClientTokenId':
+      case 'InvalidSignatureException':
+      case 'IncompleteSignatureException':
+      case 'MissingAuthenticationTokenException':
+      case 'CredentialsProviderError':
+        return fail(
+          `AWS credentials are missing, invalid or expired${said}. Configure them before this ` +
+            'step, e.g. with aws-actions/configure-aws-credentials (role-to-assume, and ' +
+            '`id-token: write` in the workflow permissions).',
+        );
+    }
+    if (/region is missing/i.test(message)) {
+      return fail('no AWS region. Set the aws-region input, or AWS_REGION.');
+    }
+    if (/could not load credentials|credential/i.test(message)) {
+      return fail(
+        `no usable AWS credentials${said}. Configure them before this step, e.g. with ` +
+          'aws-actions/configure-aws-credentials.',
+      );
+    }
+    const code = (error as { code?: unknown } | null)?.code;
+    if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) {
+      return fail(
+        `could not reach CloudWatch Logs (${code}). Check network access from the runner ` +
+          '(VPC endpoint, proxy, AWS_ENDPOINT_URL_CLOUDWATCH_LOGS).',
+      );
+    }
+    return fail(`${name || 'error'}${message ? `: ${truncate(message)}` : ''}.`);
+  }
+
+  private resourceArn(region: string): string {
+    if (this.name.startsWith('arn:')) return `${this.name}:*`;
+    return `arn:aws:logs:${region}:<account-id>:log-group:${this.name}:*`;
+  }
+
+  private async region(): Promise<string> {
+    try {
+      return await this.client.config.region();
+    } catch {
+      return '(none set)';
+    }
+  }
+}
+
+export interface CloudWatchSourcesOptions {
+  logGroups: string[];
+  filterPattern: string;
+  region?: string;
+  client?: CloudWatchLogsClient;
+  limiter?: RateLimiter;
+  callTimeoutMs?: number;
+}
+
+/** One source per log group; they share one client and one request limiter. */
+export function createCloudWatchSources(options: CloudWatchSourcesOptions): LogSource[] {
+  const client = options.client ?? createCloudWatchClient({ region: options.region });
+  const limiter = options.limiter ?? createRateLimiter(DEFAULT_REQUESTS_PER_SECOND);
+  return options.logGroups.map(
+    (logGroup) =>
+      new CloudWatchSource({
+        client,
+        logGroup,
+        filterPattern: options.filterPattern,
+        limiter,
+        callTimeoutMs: options.callTimeoutMs,
+      }),
+  );
+}
+
+function describe(error: unknown): { name: string; message: string; attempts: number } {
+  if (!(error instanceof Error)) return { name: '', message: String(error), attempts: 1 };
+  const metadata = (error as { $metadata?: { attempts?: number } }).$metadata;
+  return { name: error.name, message: error.message, attempts: metadata?.attempts ?? 1 };
+}
+
+function truncate(text: string, max = 300): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}

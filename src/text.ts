@@ -1,0 +1,36 @@
+/** Small text helpers shared by the prompt and the report. */
+
+/**
+ * Wraps untrusted text in a code fence it cannot close: the fence is one backtick longer than
+ * the longest run of backticks inside (CommonMark), and never shorter than three.
+ */
+export function fence(text: string, info = ''): string {
+  const longestRun = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const ticks = '`'.repeat(Math.max(3, longestRun + 1));
+  return `${ticks}${info}\n${text}\n${ticks}`;
+}
+
+export function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
+}
+
+export function shortSha(sha: string): string {
+  return sha.slice(0, 7);
+}
+
+/** Minutes and seconds as people say them: 10m, 1h, 1h30m, 90s. */
+export function formatDuration(ms: number): string {
+  const totalSeconds = Math.round(ms / 1000);
+  const hours = Math.floor(totalSeconds / 3600);
+  const minutes = Math.floor((totalSeconds % 3600) / 60);
+  const seconds = totalSeconds % 60;
+  const parts = [hours && `${hours}h`, minutes && `${minutes}m`, seconds && `${seconds}s`].filter(
+    Boolean,
+  );
+  return parts.length > 0 ? parts.join('') : '0s';
+}
+
+/** A UTC time for people: 2026-03-01 14:05 UTC. */
+export function formatTime(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
