@@ -4,6 +4,8 @@ import type { Report, ReportSignature } from './types.js';
 
 /** GitHub rejects comments longer than this. */
 export const MAX_COMMENT_CHARS = 65_536;
+const MAX_DETAILED = 10;
+const MAX_TABLE_ROWS = 30;
 
 const VERDICT_HEADLINE: Record<Verdict, string> = {
   regression: '🔴 Regression',
@@ -41,20 +43,25 @@ function suspectFor(report: Report, signature: ReportSignature): string {
 }
 
 function flaggedTable(report: Report, flagged: ReportSignature[]): string {
-  const rows = flagged.map((s) =>
-    [
-      s.status,
-      `${code(truncate(s.template, 90))} <sub>${s.id}</sub>`,
-      `${s.before} → ${s.after}`,
-      ratioText(s),
-      s.firstSeenAfter ? formatTime(Date.parse(s.firstSeenAfter)).slice(11) : '–',
-      suspectFor(report, s),
-    ].join(' | '),
-  );
+  const rows = flagged
+    .slice(0, MAX_TABLE_ROWS)
+    .map((s) =>
+      [
+        s.status,
+        `${code(truncate(s.template, 90))} <sub>${s.id}</sub>`,
+        `${s.before} → ${s.after}`,
+        ratioText(s),
+        s.firstSeenAfter ? formatTime(Date.parse(s.firstSeenAfter)).slice(11) : '–',
+        suspectFor(report, s),
+      ].join(' | '),
+    );
   return [
     '| Status | Signature | Before → After | Rate | First seen | Suspect |',
     '|---|---|---|---|---|---|',
     ...rows.map((row) => `| ${row} |`),
+    ...(flagged.length > MAX_TABLE_ROWS
+      ? [`\n…and ${flagged.length - MAX_TABLE_ROWS} more flagged signatures in report.json.`]
+      : []),
   ].join('\n');
 }
 
@@ -155,18 +162,17 @@ export function renderMarkdown(report: Report, options: { maxChars?: number } = 
     footer(report),
   ].filter(Boolean);
 
-  // Drop examples, then details, from the least important signature up, until it fits.
-  for (let withExamples = flagged.length; withExamples >= 0; withExamples--) {
-    for (const detailed of [flagged.length, Math.min(flagged.length, 5), 1, 0]) {
-      const details = flagged
-        .slice(0, detailed)
-        .map((s, i) => signatureDetails(report, s, i < withExamples));
-      const body = [...head, ...details, ...tail].join('\n\n');
-      if (body.length <= maxChars) return body;
-      if (detailed === 0 && withExamples === 0) {
-        return [...head, footer(report)].join('\n\n').slice(0, maxChars);
-      }
-    }
+  // The richest version that fits: fewer detailed signatures, then no examples, then neither.
+  const candidates: Array<[number, number]> = [];
+  for (let detailed = Math.min(flagged.length, MAX_DETAILED); detailed >= 0; detailed--) {
+    candidates.push([detailed, detailed], [detailed, 0]);
   }
-  return head.join('\n\n').slice(0, maxChars);
+  for (const [detailed, withExamples] of candidates) {
+    const details = flagged
+      .slice(0, detailed)
+      .map((s, i) => signatureDetails(report, s, i < withExamples));
+    const body = [...head, ...details, ...tail].join('\n\n');
+    if (body.length <= maxChars) return body;
+  }
+  return [...head, footer(report)].join('\n\n').slice(0, maxChars);
 }

@@ -1,0 +1,125 @@
+import { describe, expect, it } from '@jest/globals';
+import type { Report, ReportSignature } from '../../src/report/index.js';
+import { escapeInline, MAX_COMMENT_CHARS, renderMarkdown } from '../../src/report/index.js';
+import { fence } from '../../src/text.js';
+
+function signature(overrides: Partial<ReportSignature> = {}): ReportSignature {
+  return {
+    id: 'abc123def0',
+    template: 'ERROR CartService - NullPointerException for cart <HEX>',
+    logGroups: ['/ecs/checkout'],
+    status: 'new',
+    before: 0,
+    after: 40,
+    examples: [
+      'ERROR CartService - NullPointerException for cart 9f3c2a1b\n\tat CartService.applyCoupon(CartService.java:142)',
+    ],
+    level: 'error',
+    kind: 'exception',
+    flagged: true,
+    beforeRatePerMinute: 0,
+    afterRatePerMinute: 4,
+    ratio: null,
+    ratioInterval95: [3, null],
+    pValue: 1e-9,
+    adjustedPValue: 1e-8,
+    why: 'rate rose beyond the minimum effect',
+    ...overrides,
+  };
+}
+
+function report(signatures: ReportSignature[]): Report {
+  return {
+    version: '0.0.0',
+    verdict: 'regression',
+    reason: '1 new error signature after the deploy',
+    summary: 'regression: 1 new error signature after the deploy',
+    deployedAt: { time: '2026-11-20T14:10:00.000Z', source: 'input' },
+    windows: {
+      baseline: { start: '2026-11-20T13:10:00.000Z', end: '2026-11-20T14:10:00.000Z' },
+      after: { start: '2026-11-20T14:10:00.000Z', end: '2026-11-20T14:20:00.000Z' },
+    },
+    logGroups: ['/ecs/checkout'],
+    sources: { read: ['/ecs/checkout'], failed: [] },
+    events: { baseline: 100, after: 60 },
+    signatures,
+    suspects: [
+      {
+        sha: '3f9e8d7c6b5a49382716a5b4c3d2e1f0a9b8c7d6',
+        signatureId: 'abc123def0',
+        score: 7,
+        reason: 'changes CartService.java',
+      },
+    ],
+    commits: { base: 'aaaaaaa', head: 'bbbbbbb', count: 4, notes: [] },
+    analysis: {
+      source: 'statistics',
+      summary: 'A new NPE.',
+      nextSteps: [],
+      citedSignatures: [],
+      citedCommits: [],
+    },
+    usage: { input_tokens: 0, output_tokens: 0 },
+    notes: [],
+  };
+}
+
+describe('fence', () => {
+  it('is longer than any backtick run inside, so the text cannot close it', () => {
+    const hostile = 'before\n```\n# injected heading\n````\nafter';
+    const fenced = fence(hostile);
+    const opening = fenced.split('\n')[0];
+    expect(opening).toBe('`````');
+    expect(fenced.endsWith('\n`````')).toBe(true);
+  });
+});
+
+describe('escapeInline', () => {
+  it('defuses mentions, links, images, HTML and table pipes', () => {
+    const escaped = escapeInline('@octocat ![x](http://evil/p.png) <img src=x> a|b `code` #123');
+    expect(escaped).not.toMatch(/@octocat/);
+    expect(escaped).not.toContain('![');
+    expect(escaped).not.toContain('<img');
+    expect(escaped).not.toContain('|');
+    expect(escaped).not.toContain('`');
+    expect(escaped).not.toContain('\n');
+  });
+});
+
+describe('renderMarkdown', () => {
+  it('starts with the verdict and shows the flagged signature, its suspect and an example in a fence', () => {
+    const markdown = renderMarkdown(report([signature()]));
+    expect(markdown.split('\n')[0]).toMatch(/^### 🔴 Regression: /);
+    expect(markdown).toContain('| new |');
+    expect(markdown).toContain('<code>3f9e8d7</code>');
+    expect(markdown).toMatch(/```\nERROR CartService - NullPointerException for cart 9f3c2a1b/);
+  });
+
+  it('keeps hostile log text inside its fence and out of the table', () => {
+    const hostile = signature({
+      template: 'ERROR @admin | `x` ```',
+      examples: ['line one\n```\n@everyone please click ![img](http://x/y.png)\n```'],
+    });
+    const markdown = renderMarkdown(report([hostile]));
+    const tableRow = markdown.split('\n').find((line) => line.startsWith('| new |')) ?? '';
+    expect(tableRow.split('|').length).toBe(8); // 6 cells: pipes in the template are escaped
+    expect(tableRow).not.toContain('@admin');
+    // The example sits inside a fence longer than its own backtick runs.
+    expect(markdown).toContain('````\nline one\n```\n@everyone');
+  });
+
+  it('fits the comment limit however many and however long the signatures', () => {
+    const many = Array.from({ length: 400 }, (_, i) =>
+      signature({
+        id: `id${i}`,
+        template: `ERROR ${'x'.repeat(300)} ${i}`,
+        examples: ['y'.repeat(5000)],
+      }),
+    );
+    const markdown = renderMarkdown(report(many));
+    expect(markdown.length).toBeLessThanOrEqual(MAX_COMMENT_CHARS);
+    expect(markdown.split('\n')[0]).toMatch(/^### 🔴 Regression/);
+    const fences = markdown.split('\n').filter((line) => /^`{3,}$/.test(line));
+    expect(fences.length % 2).toBe(0);
+  });
+});

@@ -1,0 +1,9 @@
+import { main } from './commands.js';
+
+process.exitCode = await main(process.argv.slice(2), {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  env: process.env,
+  stdin: process.stdin,
+  now: Date.now,
+});

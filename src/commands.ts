@@ -1,0 +1,304 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { createClaudeClient } from './ai/index.js';
+import { readCommitRangeFile, type CommitRange } from './commits/index.js';
+import { ConfigError, INPUT, parseConfig, type Config, type RawInputs } from './config.js';
+import {
+  DEMO_BASELINE_MS,
+  DEMO_COMMITS,
+  DEMO_DEPLOYED_AT,
+  DEMO_LOG_GROUP,
+  DEMO_SOAK_MS,
+  demoLogs,
+} from './demo/incident.js';
+import { runPipeline } from './pipeline.js';
+import { redact } from './redact.js';
+import { renderMarkdown, type Report } from './report/index.js';
+import { createCloudWatchSources } from './sources/cloudwatch.js';
+import { FileSource, readMessages } from './sources/file.js';
+import { waitForSoak } from './sources/soak.js';
+import type { LogSource } from './sources/types.js';
+import { printSignatures } from './signatures/lines.js';
+import { VERSION } from './version.js';
+
+export const EXIT = { pass: 0, failOn: 1, usage: 2, unreadable: 3 } as const;
+
+const EXIT_CODES = `Exit codes:
+  0  pass (the verdict is not listed in --fail-on)
+  1  the verdict is listed in --fail-on
+  2  usage or configuration error
+  3  could not read logs`;
+
+const HELP = `aftershock ${VERSION} — did this deploy break something, and which commit did it?
+
+Usage:
+  aftershock analyze [options]        compare error logs before and after a deploy
+  aftershock signatures [FILE]        mine signatures from raw log lines (stdin without FILE)
+  aftershock demo                     the whole pipeline on a bundled example incident, offline
+
+Run "aftershock <command> --help" for the options of a command.
+  --version                           print the version
+
+${EXIT_CODES}
+`;
+
+const ANALYZE_HELP = `Usage: aftershock analyze [options]
+
+Reads error events for a baseline window before the deploy and a window after it, from
+CloudWatch Logs (--log-groups) or from two local files (--before/--after), and prints the
+Markdown report.
+
+Where the logs come from:
+  --log-groups GROUPS       CloudWatch Logs group names or ARNs, comma-separated
+  --before FILE             local log of the baseline window (text, JSON lines, the JSON of
+                            "aws logs filter-log-events", or .gz of any of these)
+  --after FILE              local log of the window after the deploy
+  --filter-pattern PATTERN  CloudWatch filter pattern (default: a built-in error pattern)
+  --aws-region REGION       default: AWS_REGION / AWS_DEFAULT_REGION
+
+Windows:
+  --deployed-at TIME        ISO-8601 (UTC without an offset), unix seconds or milliseconds;
+                            required with --log-groups
+  --soak DURATION           window after the deploy (default 10m): 90s, 10m, 1h30m
+  --baseline DURATION       window before the deploy (default 1h)
+  --wait                    wait until the after window has ended (plus a minute's grace)
+
+Commits and analysis:
+  --commits FILE            the deployed commits as JSON: {"commits": [{"sha", "subject", "files": [{"path", "patch"}]}]}
+  --anthropic-api-key KEY   default: ANTHROPIC_API_KEY; without a key, statistics only
+  --model MODEL             default claude-sonnet-5-5
+  --max-prompt-tokens N     default 20000
+
+Output:
+  --fail-on VERDICTS        verdicts that exit 1 (default regression)
+  --json PATH               also write report.json to PATH ("-" prints JSON instead of Markdown)
+
+Examples:
+  aftershock analyze --before before.log --after after.log
+  aftershock analyze --log-groups /ecs/checkout --deployed-at 2026-03-01T14:05:00Z --soak 15m
+  aftershock analyze --before b.json.gz --after a.json.gz --json - | jq .verdict
+
+${EXIT_CODES}
+`;
+
+const SIGNATURES_HELP = `Usage: aftershock signatures [FILE] [--per-line]
+
+Mines signatures from raw log lines, one record per physical line, and prints them with their
+counts, most frequent first. Reads stdin when FILE is absent.
+
+  --per-line   print {"id": …, "template": …} for every input line, in input order
+
+Examples:
+  aftershock signatures app.log
+  kubectl logs deploy/api | aftershock signatures --per-line
+`;
+
+const DEMO_HELP = `Usage: aftershock demo [--json PATH]
+
+Runs the whole pipeline on a bundled example incident — a checkout service's error log an hour
+before and ten minutes after a deploy that adds a NullPointerException — offline, with no keys.
+`;
+
+export interface Io {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+  stdin: NodeJS.ReadableStream;
+  now: () => number;
+}
+
+class UsageError extends Error {}
+
+/** Runs one CLI invocation and returns its exit code. */
+export async function main(argv: string[], io: Io): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'analyze':
+        return await analyzeCommand(rest, io);
+      case 'signatures':
+        return await signaturesCommand(rest, io);
+      case 'demo':
+        return await demoCommand(rest, io);
+      case '--version':
+      case '-v':
+        io.stdout(`${VERSION}\n`);
+        return EXIT.pass;
+      case undefined:
+      case '--help':
+      case '-h':
+      case 'help':
+        io.stdout(HELP);
+        return command === undefined ? EXIT.usage : EXIT.pass;
+      default:
+        throw new UsageError(`unknown command "${command}": expected analyze, signatures or demo`);
+    }
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof UsageError) {
+      io.stderr(`aftershock: ${error.message}\nRun "aftershock ${command && !command.startsWith('-') ? `${command} ` : ''}--help" for usage.\n`);
+      return EXIT.usage;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr(`aftershock: ${redact(message)}\n`);
+    return EXIT.usage;
+  }
+}
+
+function parse<const T extends NonNullable<ParseArgsConfig['options']>>(
+  args: string[],
+  options: T,
+  allowPositionals = false,
+) {
+  try {
+    return parseArgs({ args, options, allowPositionals, strict: true });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message.split('\n')[0] : String(error));
+  }
+}
+
+const ANALYZE_OPTIONS = {
+  [INPUT.logGroups]: { type: 'string' },
+  [INPUT.filterPattern]: { type: 'string' },
+  [INPUT.deployedAt]: { type: 'string' },
+  [INPUT.soak]: { type: 'string' },
+  [INPUT.baseline]: { type: 'string' },
+  [INPUT.awsRegion]: { type: 'string' },
+  [INPUT.anthropicApiKey]: { type: 'string' },
+  [INPUT.model]: { type: 'string' },
+  [INPUT.maxPromptTokens]: { type: 'string' },
+  [INPUT.baseSha]: { type: 'string' },
+  [INPUT.headSha]: { type: 'string' },
+  [INPUT.failOn]: { type: 'string' },
+  before: { type: 'string' },
+  after: { type: 'string' },
+  commits: { type: 'string' },
+  json: { type: 'string' },
+  wait: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+async function analyzeCommand(args: string[], io: Io): Promise<number> {
+  const { values } = parse(args, ANALYZE_OPTIONS);
+  if (values.help) {
+    io.stdout(ANALYZE_HELP);
+    return EXIT.pass;
+  }
+  const usesFiles = values.before !== undefined || values.after !== undefined;
+  if (usesFiles && (!values.before || !values.after)) {
+    throw new UsageError('--before and --after go together: give both files');
+  }
+  if (!usesFiles && !values[INPUT.logGroups]) {
+    throw new UsageError('give --log-groups to read CloudWatch Logs, or --before and --after to read files');
+  }
+  if (!usesFiles && !values[INPUT.deployedAt]) {
+    throw new UsageError('--deployed-at is required with --log-groups (ISO-8601 or unix time)');
+  }
+  const raw: RawInputs = {};
+  for (const name of Object.values(INPUT)) {
+    const value = (values as Record<string, unknown>)[name];
+    if (typeof value === 'string') raw[name] = value;
+  }
+  raw[INPUT.anthropicApiKey] ??= io.env.ANTHROPIC_API_KEY;
+  const config = parseConfig(raw, {
+    now: io.now(),
+    envRegion: io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION,
+    logGroupsOptional: usesFiles,
+  });
+
+  let sources: LogSource[];
+  if (usesFiles) {
+    const name = config.logGroups[0] ?? basename(values.after ?? 'local');
+    sources = [new FileSource({ name, before: values.before!, after: values.after!, filterPattern: config.filterPattern })];
+  } else {
+    const afterEnds = config.deployedAt + config.soakMs;
+    if (values.wait) {
+      await waitForSoak({ deployedAt: config.deployedAt, soakMs: config.soakMs, log: (m) => io.stderr(`${m}\n`) });
+    } else if (afterEnds > io.now()) {
+      io.stderr(`aftershock: the after window ends at ${new Date(afterEnds).toISOString()}: reading what is there now (pass --wait to wait)\n`);
+    }
+    sources = createCloudWatchSources({ logGroups: config.logGroups, filterPattern: config.filterPattern, region: config.awsRegion });
+  }
+  const commitsFile = values.commits;
+  const report = await runPipeline(config, {
+    sources,
+    loadCommits: () => (commitsFile ? readCommitRangeFile(commitsFile) : Promise.resolve(noCommits(config))),
+    claude: config.anthropicApiKey ? createClaudeClient(config.anthropicApiKey) : undefined,
+    version: VERSION,
+    secrets: config.anthropicApiKey ? [config.anthropicApiKey] : [],
+  });
+  await printReport(report, values.json, io, config.anthropicApiKey ? [config.anthropicApiKey] : []);
+  if (report.sources.read.length === 0) return EXIT.unreadable;
+  return config.failOn.includes(report.verdict) ? EXIT.failOn : EXIT.pass;
+}
+
+function noCommits(config: Config): CommitRange {
+  return {
+    base: config.baseSha,
+    head: config.headSha,
+    commits: [],
+    notes: ['No --commits file: the report names no suspect commit.'],
+  };
+}
+
+async function printReport(report: Report, json: string | undefined, io: Io, secrets: string[]): Promise<void> {
+  const text = `${JSON.stringify(report, null, 2)}\n`;
+  if (json === '-') {
+    io.stdout(text);
+    return;
+  }
+  if (json) await writeFile(json, text);
+  io.stdout(`${redact(renderMarkdown(report), secrets)}\n`);
+}
+
+async function signaturesCommand(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(
+    args,
+    { 'per-line': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    true,
+  );
+  if (values.help) {
+    io.stdout(SIGNATURES_HELP);
+    return EXIT.pass;
+  }
+  if (positionals.length > 1) throw new UsageError(`expected at most one FILE, got ${positionals.length}`);
+  const input = positionals[0] ?? io.stdin;
+  await printSignatures(readMessages(input), { perLine: values['per-line'] ?? false, write: io.stdout });
+  return EXIT.pass;
+}
+
+async function demoCommand(args: string[], io: Io): Promise<number> {
+  const { values } = parse(args, { json: { type: 'string' }, help: { type: 'boolean', short: 'h' } });
+  if (values.help) {
+    io.stdout(DEMO_HELP);
+    return EXIT.pass;
+  }
+  const folder = await mkdtemp(join(tmpdir(), 'aftershock-demo-'));
+  try {
+    const logs = demoLogs();
+    const before = join(folder, 'before.log');
+    const after = join(folder, 'after.log');
+    await writeFile(before, logs.before);
+    await writeFile(after, logs.after);
+    const config = parseConfig(
+      {
+        [INPUT.logGroups]: DEMO_LOG_GROUP,
+        [INPUT.deployedAt]: new Date(DEMO_DEPLOYED_AT).toISOString(),
+        [INPUT.soak]: `${DEMO_SOAK_MS / 60_000}m`,
+        [INPUT.baseline]: `${DEMO_BASELINE_MS / 60_000}m`,
+      },
+      { now: io.now() },
+    );
+    const report = await runPipeline(config, {
+      sources: [new FileSource({ name: DEMO_LOG_GROUP, before, after, filterPattern: config.filterPattern })],
+      loadCommits: () => Promise.resolve(DEMO_COMMITS),
+      version: VERSION,
+    });
+    await printReport(report, values.json, io, []);
+    return EXIT.pass;
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
+}
+
