@@ -137,7 +137,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
     }
   } catch (error) {
     if (error instanceof ConfigError || error instanceof UsageError) {
-      io.stderr(`aftershock: ${error.message}\nRun "aftershock ${command && !command.startsWith('-') ? `${command} ` : ''}--help" for usage.\n`);
+      io.stderr(
+        `aftershock: ${error.message}\nRun "aftershock ${command && !command.startsWith('-') ? `${command} ` : ''}--help" for usage.\n`,
+      );
       return EXIT.usage;
     }
     const message = error instanceof Error ? error.message : String(error);
@@ -190,7 +192,9 @@ async function analyzeCommand(args: string[], io: Io): Promise<number> {
     throw new UsageError('--before and --after go together: give both files');
   }
   if (!usesFiles && !values[INPUT.logGroups]) {
-    throw new UsageError('give --log-groups to read CloudWatch Logs, or --before and --after to read files');
+    throw new UsageError(
+      'give --log-groups to read CloudWatch Logs, or --before and --after to read files',
+    );
   }
   if (!usesFiles && !values[INPUT.deployedAt]) {
     throw new UsageError('--deployed-at is required with --log-groups (ISO-8601 or unix time)');
@@ -210,25 +214,48 @@ async function analyzeCommand(args: string[], io: Io): Promise<number> {
   let sources: LogSource[];
   if (usesFiles) {
     const name = config.logGroups[0] ?? basename(values.after ?? 'local');
-    sources = [new FileSource({ name, before: values.before!, after: values.after!, filterPattern: config.filterPattern })];
+    sources = [
+      new FileSource({
+        name,
+        before: values.before!,
+        after: values.after!,
+        filterPattern: config.filterPattern,
+      }),
+    ];
   } else {
     const afterEnds = config.deployedAt + config.soakMs;
     if (values.wait) {
-      await waitForSoak({ deployedAt: config.deployedAt, soakMs: config.soakMs, log: (m) => io.stderr(`${m}\n`) });
+      await waitForSoak({
+        deployedAt: config.deployedAt,
+        soakMs: config.soakMs,
+        log: (m) => io.stderr(`${m}\n`),
+      });
     } else if (afterEnds > io.now()) {
-      io.stderr(`aftershock: the after window ends at ${new Date(afterEnds).toISOString()}: reading what is there now (pass --wait to wait)\n`);
+      io.stderr(
+        `aftershock: the after window ends at ${new Date(afterEnds).toISOString()}: reading what is there now (pass --wait to wait)\n`,
+      );
     }
-    sources = createCloudWatchSources({ logGroups: config.logGroups, filterPattern: config.filterPattern, region: config.awsRegion });
+    sources = createCloudWatchSources({
+      logGroups: config.logGroups,
+      filterPattern: config.filterPattern,
+      region: config.awsRegion,
+    });
   }
   const commitsFile = values.commits;
   const report = await runPipeline(config, {
     sources,
-    loadCommits: () => (commitsFile ? readCommitRangeFile(commitsFile) : Promise.resolve(noCommits(config))),
+    loadCommits: () =>
+      commitsFile ? readCommitRangeFile(commitsFile) : Promise.resolve(noCommits(config)),
     claude: config.anthropicApiKey ? createClaudeClient(config.anthropicApiKey) : undefined,
     version: VERSION,
     secrets: config.anthropicApiKey ? [config.anthropicApiKey] : [],
   });
-  await printReport(report, values.json, io, config.anthropicApiKey ? [config.anthropicApiKey] : []);
+  await printReport(
+    report,
+    values.json,
+    io,
+    config.anthropicApiKey ? [config.anthropicApiKey] : [],
+  );
   if (report.sources.read.length === 0) return EXIT.unreadable;
   return config.failOn.includes(report.verdict) ? EXIT.failOn : EXIT.pass;
 }
@@ -242,7 +269,12 @@ function noCommits(config: Config): CommitRange {
   };
 }
 
-async function printReport(report: Report, json: string | undefined, io: Io, secrets: string[]): Promise<void> {
+async function printReport(
+  report: Report,
+  json: string | undefined,
+  io: Io,
+  secrets: string[],
+): Promise<void> {
   const text = `${JSON.stringify(report, null, 2)}\n`;
   if (json === '-') {
     io.stdout(text);
@@ -262,14 +294,21 @@ async function signaturesCommand(args: string[], io: Io): Promise<number> {
     io.stdout(SIGNATURES_HELP);
     return EXIT.pass;
   }
-  if (positionals.length > 1) throw new UsageError(`expected at most one FILE, got ${positionals.length}`);
+  if (positionals.length > 1)
+    throw new UsageError(`expected at most one FILE, got ${positionals.length}`);
   const input = positionals[0] ?? io.stdin;
-  await printSignatures(readMessages(input), { perLine: values['per-line'] ?? false, write: io.stdout });
+  await printSignatures(readMessages(input), {
+    perLine: values['per-line'] ?? false,
+    write: io.stdout,
+  });
   return EXIT.pass;
 }
 
 async function demoCommand(args: string[], io: Io): Promise<number> {
-  const { values } = parse(args, { json: { type: 'string' }, help: { type: 'boolean', short: 'h' } });
+  const { values } = parse(args, {
+    json: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (values.help) {
     io.stdout(DEMO_HELP);
     return EXIT.pass;
@@ -291,7 +330,14 @@ async function demoCommand(args: string[], io: Io): Promise<number> {
       { now: io.now() },
     );
     const report = await runPipeline(config, {
-      sources: [new FileSource({ name: DEMO_LOG_GROUP, before, after, filterPattern: config.filterPattern })],
+      sources: [
+        new FileSource({
+          name: DEMO_LOG_GROUP,
+          before,
+          after,
+          filterPattern: config.filterPattern,
+        }),
+      ],
       loadCommits: () => Promise.resolve(DEMO_COMMITS),
       version: VERSION,
     });
@@ -301,4 +347,3 @@ async function demoCommand(args: string[], io: Io): Promise<number> {
     await rm(folder, { recursive: true, force: true });
   }
 }
-

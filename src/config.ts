@@ -71,7 +71,12 @@ export class ConfigError extends Error {
     readonly value: string,
     readonly expected: string,
   ) {
-    super(`Invalid ${input}: ${JSON.stringify(value)}. Expected ${expected}.`);
+    // JSON.stringify escapes \n and \r but not the other line terminators; keep it one line.
+    const shown = JSON.stringify(value).replace(
+      /[\u0085\u2028\u2029]/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+    );
+    super(`Invalid ${input}: ${shown}. Expected ${expected}.`);
     this.name = 'ConfigError';
   }
 }
@@ -146,7 +151,13 @@ export function parseTime(input: string, text: string): number {
   }
   const iso = ISO_DATE.exec(text);
   if (!iso) throw new ConfigError(input, text, expected);
-  const normalised = text.replace(' ', 'T').replace(/\.(\d{3})\d+/, '.$1');
+  // Date.parse rolls 2026-02-30 over into March instead of rejecting it.
+  const [year, month, day] = text.slice(0, 10).split('-').map(Number);
+  const calendar = new Date(Date.UTC(year, month - 1, day));
+  if (calendar.getUTCMonth() !== month - 1 || calendar.getUTCDate() !== day) {
+    throw new ConfigError(input, text, expected);
+  }
+  const normalised = text.replace(/[ t]/, 'T').replace(/\.(\d{3})\d+/, '.$1');
   const withZone = iso[1]
     ? normalised
     : `${normalised}${normalised.includes('T') ? '' : 'T00:00'}Z`;

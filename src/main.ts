@@ -63,7 +63,10 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   }
 }
 
-async function loadCommits(config: Config, event: ReturnType<typeof readEvent>): Promise<CommitRange> {
+async function loadCommits(
+  config: Config,
+  event: ReturnType<typeof readEvent>,
+): Promise<CommitRange> {
   const head = config.headSha ?? event.head;
   const base = config.baseSha ?? event.base;
   if (!config.githubToken || !event.repository) {
@@ -77,19 +80,27 @@ async function loadCommits(config: Config, event: ReturnType<typeof readEvent>):
   return fetchCommitRange(getOctokit(config.githubToken), event.repository, { base, head });
 }
 
-async function publish(report: Report, config: Config, env: NodeJS.ProcessEnv, secrets: string[]): Promise<void> {
+async function publish(
+  report: Report,
+  config: Config,
+  env: NodeJS.ProcessEnv,
+  secrets: string[],
+): Promise<void> {
   const reportPath = join(env.RUNNER_TEMP ?? tmpdir(), 'aftershock-report.json');
   await writeFile(reportPath, `${JSON.stringify(report, null, 2)}\n`);
 
   for (const failure of report.sources.failed) core.warning(oneLine(failure.message, 1000));
-  if (report.analysis.fallbackReason) core.warning(oneLine(`Claude analysis unavailable: ${report.analysis.fallbackReason}`));
+  if (report.analysis.fallbackReason)
+    core.warning(oneLine(`Claude analysis unavailable: ${report.analysis.fallbackReason}`));
 
   const markdown = redact(renderMarkdown(report), secrets);
   if (env.GITHUB_STEP_SUMMARY) {
     try {
       await core.summary.addRaw(markdown, true).write();
     } catch (error) {
-      core.warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
+      core.warning(
+        `Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
 

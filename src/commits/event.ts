@@ -15,7 +15,8 @@ type Json = Record<string, unknown>;
 
 function field(object: unknown, ...path: string[]): unknown {
   let value: unknown = object;
-  for (const key of path) value = value && typeof value === 'object' ? (value as Json)[key] : undefined;
+  for (const key of path)
+    value = value && typeof value === 'object' ? (value as Json)[key] : undefined;
   return value;
 }
 

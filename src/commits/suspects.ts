@@ -48,6 +48,13 @@ function baseName(path: string): string {
   return path.split(/[\\/]/).pop() ?? path;
 }
 
+function quoteList(words: string[]): string {
+  return words
+    .slice(0, 3)
+    .map((word) => `\`${word}\``)
+    .join(', ');
+}
+
 function addedLines(file: ChangedFile): string[] {
   return (file.patch ?? '')
     .split('\n')
@@ -57,7 +64,7 @@ function addedLines(file: ChangedFile): string[] {
 
 interface Evidence {
   score: number;
-  reasons: string[];
+  reasons: Array<{ weight: number; text: string }>;
 }
 
 function scoreCommit(
@@ -70,28 +77,19 @@ function scoreCommit(
     const weight = LOW_WEIGHT_PATH.test(file.path) ? 0.2 : 1;
     const added = addedLines(file).join('\n');
     const tokensAdded = tokens.filter((token) => added.includes(token));
-    if (tokensAdded.length > 0) {
-      evidence.score += weight * 3 * tokensAdded.length;
-      evidence.reasons.push(
-        `adds ${tokensAdded
-          .slice(0, 3)
-          .map((t) => `\`${t}\``)
-          .join(', ')} in ${file.path}`,
-      );
-    }
+    const add = (points: number, text: string) => {
+      evidence.score += weight * points;
+      evidence.reasons.push({ weight: weight * points, text });
+    };
     if (frames.files.includes(baseName(file.path))) {
-      evidence.score += weight * 4;
-      evidence.reasons.push(`changes ${file.path}, which is in the stack trace`);
+      add(4, `changes ${file.path}, which is in the stack trace`);
     }
     const functionsChanged = frames.functions.filter((fn) => fn.length > 2 && added.includes(fn));
     if (functionsChanged.length > 0) {
-      evidence.score += weight * 2 * functionsChanged.length;
-      evidence.reasons.push(
-        `changes ${functionsChanged
-          .slice(0, 3)
-          .map((f) => `\`${f}\``)
-          .join(', ')} (stack frame) in ${file.path}`,
-      );
+      add(2 * functionsChanged.length, `touches ${quoteList(functionsChanged)} (stack frames)`);
+    }
+    if (tokensAdded.length > 0) {
+      add(3 * tokensAdded.length, `adds ${quoteList(tokensAdded)} in ${file.path}`);
     }
   }
   return evidence;
@@ -120,7 +118,11 @@ export function rankSuspects(findings: Finding[], range: CommitRange): Suspect[]
         sha: best.commit.sha,
         signatureId: finding.id,
         score: Math.round(best.evidence.score * 10) / 10,
-        reason: `${best.commit.sha.slice(0, 7)} "${best.commit.subject}" ${best.evidence.reasons.slice(0, 3).join('; ')}`,
+        reason: `${best.commit.sha.slice(0, 7)} "${best.commit.subject}" ${best.evidence.reasons
+          .sort((a, b) => b.weight - a.weight)
+          .slice(0, 2)
+          .map((r) => r.text)
+          .join('; ')}`,
       });
     }
   }

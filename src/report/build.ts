@@ -87,6 +87,7 @@ function round(value: number): number {
 /** Outputs and step logs are one line; log text may carry newlines and control characters. */
 export function oneLine(text: string, max = 300): string {
   const flat = text
+    // eslint-disable-next-line no-control-regex -- control characters are what this removes
     .replace(/[\r\n\t\u0000-\u001f\u007f]+/g, ' ')
     .replace(/\s{2,}/g, ' ')
     .trim();

@@ -16,20 +16,26 @@ const VERDICT_HEADLINE: Record<Verdict, string> = {
 
 /**
  * Text from logs or from the model, made safe for Markdown outside code fences: nothing it holds
- * can format, link, load an image, close a table cell or ping a person.
+ * can format, link, load an image, break a table cell, or ping a person or an issue.
  */
 export function escapeInline(text: string): string {
   return text
-    .replace(/[\r\n]+/g, ' ')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/[\\`*_{}[\]()#+!|~]/g, (char) => `&#${char.charCodeAt(0)};`)
-    .replace(/@/g, '@&#8203;');
+    .replace(/\s*[\r\n]+\s*/g, ' ')
+    .replace(/[\\`*_[\]<>|~!&]/g, (char) => `\\${char}`)
+    .replace(/([@#])(?=[\w-])/g, '$1\u200b');
 }
 
-function code(text: string): string {
-  return `<code>${escapeInline(text)}</code>`;
+/**
+ * A code span for a template or a log excerpt: literal inside, so no mention, link or HTML works;
+ * pipes are escaped so that a table cell holds it (GitHub reads `\|` inside table code spans).
+ */
+export function inlineCode(text: string, inTable = false): string {
+  const oneLine = text.replace(/\s*[\r\n]+\s*/g, ' ');
+  const flat = inTable ? oneLine.replace(/\|/g, '\\|') : oneLine;
+  const longestRun = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
+  const ticks = '`'.repeat(longestRun + 1);
+  const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
+  return `${ticks}${pad}${flat}${pad}${ticks}`;
 }
 
 function ratioText(signature: ReportSignature): string {
@@ -39,7 +45,7 @@ function ratioText(signature: ReportSignature): string {
 
 function suspectFor(report: Report, signature: ReportSignature): string {
   const suspect = report.suspects.find((s) => s.signatureId === signature.id);
-  return suspect ? `<code>${shortSha(suspect.sha)}</code>` : '–';
+  return suspect ? `\`${shortSha(suspect.sha)}\`` : '–';
 }
 
 function flaggedTable(report: Report, flagged: ReportSignature[]): string {
@@ -48,7 +54,7 @@ function flaggedTable(report: Report, flagged: ReportSignature[]): string {
     .map((s) =>
       [
         s.status,
-        `${code(truncate(s.template, 90))} <sub>${s.id}</sub>`,
+        `${inlineCode(truncate(s.template, 90), true)} <sub>${s.id}</sub>`,
         `${s.before} → ${s.after}`,
         ratioText(s),
         s.firstSeenAfter ? formatTime(Date.parse(s.firstSeenAfter)).slice(11) : '–',
@@ -72,7 +78,7 @@ function signatureDetails(
 ): string {
   const suspect = report.suspects.find((s) => s.signatureId === signature.id);
   const lines = [
-    `#### ${signature.status}: ${code(truncate(signature.template, 120))}`,
+    `#### ${signature.status}: ${inlineCode(truncate(signature.template, 120))}`,
     `${signature.before} in the baseline, ${signature.after} after the deploy (${signature.level}, ${signature.kind}); ${escapeInline(signature.why)}.`,
   ];
   if (suspect) lines.push(`Suspect: ${escapeInline(suspect.reason)}`);
@@ -104,7 +110,10 @@ function othersSection(others: ReportSignature[]): string {
   if (others.length === 0) return '';
   const rows = others
     .slice(0, 50)
-    .map((s) => `| ${s.status} | ${code(truncate(s.template, 90))} | ${s.before} → ${s.after} |`);
+    .map(
+      (s) =>
+        `| ${s.status} | ${inlineCode(truncate(s.template, 90), true)} | ${s.before} → ${s.after} |`,
+    );
   const more = others.length > 50 ? `\n\n…and ${others.length - 50} more in report.json.` : '';
   return [
     `<details><summary>Other signatures (${others.length})</summary>`,
@@ -125,10 +134,12 @@ function deployLine(report: Report): string {
     Date.parse(report.windows.baseline.end) - Date.parse(report.windows.baseline.start),
   );
   const range = report.commits.head
-    ? `${report.commits.base ? `<code>${shortSha(report.commits.base)}</code>…` : ''}<code>${shortSha(report.commits.head)}</code> (${report.commits.count} commit${report.commits.count === 1 ? '' : 's'})`
+    ? `${report.commits.base ? `\`${shortSha(report.commits.base)}\`…` : ''}\`${shortSha(report.commits.head)}\` (${report.commits.count} commit${report.commits.count === 1 ? '' : 's'})`
     : 'unknown range';
   const groups =
-    report.logGroups.length > 0 ? report.logGroups.map(code).join(', ') : 'local files';
+    report.logGroups.length > 0
+      ? report.logGroups.map((group) => inlineCode(group)).join(', ')
+      : 'local files';
   return `Deploy ${range} at ${formatTime(Date.parse(report.deployedAt.time))} · ${soak} after vs ${baseline} before · ${groups}`;
 }
 

@@ -11,7 +11,10 @@ export interface PrintOptions {
  * Mines every record as one line. Ids are hashes of final templates, so per-line output needs two
  * passes: the first keeps only each line's template index (4 bytes a line), the second prints.
  */
-export async function printSignatures(messages: AsyncIterable<string>, options: PrintOptions): Promise<void> {
+export async function printSignatures(
+  messages: AsyncIterable<string>,
+  options: PrintOptions,
+): Promise<void> {
   const miner = new TemplateMiner();
   let indexes = new Uint32Array(1024);
   let count = 0;

@@ -1,6 +1,12 @@
 import { compileFilterPattern } from './filter.js';
 import { readRecords, type LogRecord } from './records.js';
-import { SourceError, type LogEvent, type LogSource, type TimeRange, type WindowName } from './types.js';
+import {
+  SourceError,
+  type LogEvent,
+  type LogSource,
+  type TimeRange,
+  type WindowName,
+} from './types.js';
 
 export interface FileSourceOptions {
   /** The name shown in the report for events of these files. */

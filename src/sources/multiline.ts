@@ -13,6 +13,8 @@ const TRACEBACK = /^Traceback \(most recent call last\):/;
 const EXCEPTION_HEAD =
   /^(?:Traceback \(most recent call last\):|Exception in thread |(?:[\w$]+\.)*[\w$]*(?:Exception|Error|Throwable)\b)/;
 const JSON_OBJECT = /^\s*\{.*\}\s*$/;
+/** A line that may introduce an exception printed under it: WARN level or above. */
+const SERIOUS = /\b(?:WARN(?:ING)?|ERROR|ERR|FATAL|CRIT(?:ICAL)?|SEVERE|ALERT|EMERG)\b/i;
 
 /** Where a Python traceback stands: reading frames, or between two chained tracebacks. */
 type Python = 'none' | 'frames' | 'chained';
@@ -24,7 +26,7 @@ interface Event {
   omitted: number;
   chars: number;
   count: number;
-  header: boolean;
+  serious: boolean;
   python: Python;
 }
 
@@ -58,7 +60,7 @@ function continues(event: Event, line: string): boolean {
     event.python === 'frames' ||
     (event.python === 'chained' && TRACEBACK.test(line)) ||
     // `log.error("failed", exception)` prints the exception on the lines under the message.
-    (event.count === 1 && event.header && EXCEPTION_HEAD.test(line))
+    (event.count === 1 && event.serious && EXCEPTION_HEAD.test(line))
   );
 }
 
@@ -68,7 +70,7 @@ function start(line: string): Event {
     omitted: 0,
     chars: line.length,
     count: 1,
-    header: HEADER.test(line),
+    serious: HEADER.test(line) && SERIOUS.test(line),
     python: nextPython('none', line),
   };
 }

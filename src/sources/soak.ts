@@ -21,12 +21,15 @@ export interface SoakOptions {
  */
 export async function waitForSoak(options: SoakOptions): Promise<number> {
   const now = options.now ?? Date.now;
-  const wait = options.wait ?? ((ms: number, signal?: AbortSignal) => sleep(ms, undefined, { signal }));
+  const wait =
+    options.wait ?? ((ms: number, signal?: AbortSignal) => sleep(ms, undefined, { signal }));
   const readyAt = options.deployedAt + options.soakMs + (options.graceMs ?? INGESTION_GRACE_MS);
   const started = now();
   let left = readyAt - started;
   if (left <= 0) return 0;
-  options.log(`soaking: ${formatDuration(left)} left (the after window ends ${new Date(options.deployedAt + options.soakMs).toISOString()})`);
+  options.log(
+    `soaking: ${formatDuration(left)} left (the after window ends ${new Date(options.deployedAt + options.soakMs).toISOString()})`,
+  );
   while (left > 0) {
     await wait(Math.min(left, 60_000), options.signal);
     left = readyAt - now();
