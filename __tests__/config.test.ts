@@ -235,7 +235,8 @@ describe('log-groups', () => {
     ['comma-separated and trimmed', ' /aws/a , /aws/b ,/aws/c ', ['/aws/a', '/aws/b', '/aws/c']],
     ['mixed, blank entries, duplicates', '/aws/a\n\n  /aws/a ,\n/aws/b,', ['/aws/a', '/aws/b']],
     ['an ARN', arn, [arn]],
-    ['an ARN ending in :*', `${arn}:*`, [`${arn}:*`]],
+    ['an ARN ending in :* (the same group)', `${arn}:*`, [arn]],
+    ['an ARN with and without :*, once', `${arn}:*\n${arn}`, [arn]],
     [
       'a GovCloud ARN',
       'arn:aws-us-gov:logs:us-gov-west-1:123456789012:log-group:app',

@@ -193,22 +193,18 @@ const LOG_GROUP_NAME = /^[\w\-./#]{1,512}$/;
 const LOG_GROUP_ARN = /^arn:aws[\w-]*:logs:[a-z0-9-]+:\d{12}:log-group:[\w\-./#]{1,512}(?::\*)?$/;
 
 function parseLogGroups(text: string, optional: boolean): string[] {
-  const groups = [
-    ...new Set(
-      text
-        .split(/[\n,]/)
-        .map((group) => group.trim())
-        .filter(Boolean),
-    ),
-  ];
-  if (groups.length === 0 && !optional) {
+  const given = text
+    .split(/[\n,]/)
+    .map((group) => group.trim())
+    .filter(Boolean);
+  if (given.length === 0 && !optional) {
     throw new ConfigError(
       INPUT.logGroups,
       text,
       'at least one CloudWatch Logs group name or ARN, separated by newlines or commas',
     );
   }
-  for (const group of groups) {
+  for (const group of given) {
     if (!LOG_GROUP_NAME.test(group) && !LOG_GROUP_ARN.test(group)) {
       throw new ConfigError(
         INPUT.logGroups,
@@ -218,7 +214,8 @@ function parseLogGroups(text: string, optional: boolean): string[] {
       );
     }
   }
-  return groups;
+  // `arn:…:log-group:NAME:*` and `arn:…:log-group:NAME` are the same group.
+  return [...new Set(given.map((group) => group.replace(/:\*$/, '')))];
 }
 
 const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;

@@ -70874,6 +70874,12 @@ function stackFrameNames(examples) {
 function baseName(path) {
     return path.split(/[\\/]/).pop() ?? path;
 }
+function quoteList(words) {
+    return words
+        .slice(0, 3)
+        .map((word) => `\`${word}\``)
+        .join(', ');
+}
 function addedLines(file) {
     return (file.patch ?? '')
         .split('\n')
@@ -70886,24 +70892,19 @@ function scoreCommit(commit, tokens, frames) {
         const weight = LOW_WEIGHT_PATH.test(file.path) ? 0.2 : 1;
         const added = addedLines(file).join('\n');
         const tokensAdded = tokens.filter((token) => added.includes(token));
-        if (tokensAdded.length > 0) {
-            evidence.score += weight * 3 * tokensAdded.length;
-            evidence.reasons.push(`adds ${tokensAdded
-                .slice(0, 3)
-                .map((t) => `\`${t}\``)
-                .join(', ')} in ${file.path}`);
-        }
+        const add = (points, text) => {
+            evidence.score += weight * points;
+            evidence.reasons.push({ weight: weight * points, text });
+        };
         if (frames.files.includes(baseName(file.path))) {
-            evidence.score += weight * 4;
-            evidence.reasons.push(`changes ${file.path}, which is in the stack trace`);
+            add(4, `changes ${file.path}, which is in the stack trace`);
         }
         const functionsChanged = frames.functions.filter((fn) => fn.length > 2 && added.includes(fn));
         if (functionsChanged.length > 0) {
-            evidence.score += weight * 2 * functionsChanged.length;
-            evidence.reasons.push(`changes ${functionsChanged
-                .slice(0, 3)
-                .map((f) => `\`${f}\``)
-                .join(', ')} (stack frame) in ${file.path}`);
+            add(2 * functionsChanged.length, `touches ${quoteList(functionsChanged)} (stack frames)`);
+        }
+        if (tokensAdded.length > 0) {
+            add(3 * tokensAdded.length, `adds ${quoteList(tokensAdded)} in ${file.path}`);
         }
     }
     return evidence;
@@ -70932,7 +70933,11 @@ function rankSuspects(findings, range) {
                 sha: best.commit.sha,
                 signatureId: finding.id,
                 score: Math.round(best.evidence.score * 10) / 10,
-                reason: `${best.commit.sha.slice(0, 7)} "${best.commit.subject}" ${best.evidence.reasons.slice(0, 3).join('; ')}`,
+                reason: `${best.commit.sha.slice(0, 7)} "${best.commit.subject}" ${best.evidence.reasons
+                    .sort((a, b) => b.weight - a.weight)
+                    .slice(0, 2)
+                    .map((r) => r.text)
+                    .join('; ')}`,
             });
         }
     }
@@ -71095,7 +71100,9 @@ class ConfigError extends Error {
     value;
     expected;
     constructor(input, value, expected) {
-        super(`Invalid ${input}: ${JSON.stringify(value)}. Expected ${expected}.`);
+        // JSON.stringify escapes \n and \r but not the other line terminators; keep it one line.
+        const shown = JSON.stringify(value).replace(/[\u0085\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+        super(`Invalid ${input}: ${shown}. Expected ${expected}.`);
         this.input = input;
         this.value = value;
         this.expected = expected;
@@ -71154,7 +71161,13 @@ function parseTime(input, text) {
     const iso = ISO_DATE.exec(text);
     if (!iso)
         throw new ConfigError(input, text, expected);
-    const normalised = text.replace(' ', 'T').replace(/\.(\d{3})\d+/, '.$1');
+    // Date.parse rolls 2026-02-30 over into March instead of rejecting it.
+    const [year, month, day] = text.slice(0, 10).split('-').map(Number);
+    const calendar = new Date(Date.UTC(year, month - 1, day));
+    if (calendar.getUTCMonth() !== month - 1 || calendar.getUTCDate() !== day) {
+        throw new ConfigError(input, text, expected);
+    }
+    const normalised = text.replace(/[ t]/, 'T').replace(/\.(\d{3})\d+/, '.$1');
     const withZone = iso[1]
         ? normalised
         : `${normalised}${normalised.includes('T') ? '' : 'T00:00'}Z`;
@@ -71181,22 +71194,21 @@ function parseDeployedAt(text, context) {
 const LOG_GROUP_NAME = /^[\w\-./#]{1,512}$/;
 const LOG_GROUP_ARN = /^arn:aws[\w-]*:logs:[a-z0-9-]+:\d{12}:log-group:[\w\-./#]{1,512}(?::\*)?$/;
 function parseLogGroups(text, optional) {
-    const groups = [
-        ...new Set(text
-            .split(/[\n,]/)
-            .map((group) => group.trim())
-            .filter(Boolean)),
-    ];
-    if (groups.length === 0 && !optional) {
+    const given = text
+        .split(/[\n,]/)
+        .map((group) => group.trim())
+        .filter(Boolean);
+    if (given.length === 0 && !optional) {
         throw new ConfigError(INPUT.logGroups, text, 'at least one CloudWatch Logs group name or ARN, separated by newlines or commas');
     }
-    for (const group of groups) {
+    for (const group of given) {
         if (!LOG_GROUP_NAME.test(group) && !LOG_GROUP_ARN.test(group)) {
             throw new ConfigError(INPUT.logGroups, group, 'log group names of letters, digits and _ - . / # (up to 512), or log group ARNs ' +
                 '(arn:aws:logs:REGION:ACCOUNT:log-group:NAME)');
         }
     }
-    return groups;
+    // `arn:…:log-group:NAME:*` and `arn:…:log-group:NAME` are the same group.
+    return [...new Set(given.map((group) => group.replace(/:\*$/, '')))];
 }
 const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
 function parseRegion(text) {
@@ -71490,6 +71502,7 @@ function round(value) {
 /** Outputs and step logs are one line; log text may carry newlines and control characters. */
 function build_oneLine(text, max = 300) {
     const flat = text
+        // eslint-disable-next-line no-control-regex -- control characters are what this removes
         .replace(/[\r\n\t\u0000-\u001f\u007f]+/g, ' ')
         .replace(/\s{2,}/g, ' ')
         .trim();
@@ -71510,19 +71523,25 @@ const VERDICT_HEADLINE = {
 };
 /**
  * Text from logs or from the model, made safe for Markdown outside code fences: nothing it holds
- * can format, link, load an image, close a table cell or ping a person.
+ * can format, link, load an image, break a table cell, or ping a person or an issue.
  */
 function escapeInline(text) {
     return text
-        .replace(/[\r\n]+/g, ' ')
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/[\\`*_{}[\]()#+!|~]/g, (char) => `&#${char.charCodeAt(0)};`)
-        .replace(/@/g, '@&#8203;');
+        .replace(/\s*[\r\n]+\s*/g, ' ')
+        .replace(/[\\`*_[\]<>|~!&]/g, (char) => `\\${char}`)
+        .replace(/([@#])(?=[\w-])/g, '$1\u200b');
 }
-function code(text) {
-    return `<code>${escapeInline(text)}</code>`;
+/**
+ * A code span for a template or a log excerpt: literal inside, so no mention, link or HTML works;
+ * pipes are escaped so that a table cell holds it (GitHub reads `\|` inside table code spans).
+ */
+function inlineCode(text, inTable = false) {
+    const oneLine = text.replace(/\s*[\r\n]+\s*/g, ' ');
+    const flat = inTable ? oneLine.replace(/\|/g, '\\|') : oneLine;
+    const longestRun = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
+    const ticks = '`'.repeat(longestRun + 1);
+    const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
+    return `${ticks}${pad}${flat}${pad}${ticks}`;
 }
 function ratioText(signature) {
     if (signature.ratio === null)
@@ -71531,14 +71550,14 @@ function ratioText(signature) {
 }
 function suspectFor(report, signature) {
     const suspect = report.suspects.find((s) => s.signatureId === signature.id);
-    return suspect ? `<code>${shortSha(suspect.sha)}</code>` : '–';
+    return suspect ? `\`${shortSha(suspect.sha)}\`` : '–';
 }
 function flaggedTable(report, flagged) {
     const rows = flagged
         .slice(0, MAX_TABLE_ROWS)
         .map((s) => [
         s.status,
-        `${code(text_truncate(s.template, 90))} <sub>${s.id}</sub>`,
+        `${inlineCode(text_truncate(s.template, 90), true)} <sub>${s.id}</sub>`,
         `${s.before} → ${s.after}`,
         ratioText(s),
         s.firstSeenAfter ? formatTime(Date.parse(s.firstSeenAfter)).slice(11) : '–',
@@ -71556,7 +71575,7 @@ function flaggedTable(report, flagged) {
 function signatureDetails(report, signature, withExample) {
     const suspect = report.suspects.find((s) => s.signatureId === signature.id);
     const lines = [
-        `#### ${signature.status}: ${code(text_truncate(signature.template, 120))}`,
+        `#### ${signature.status}: ${inlineCode(text_truncate(signature.template, 120))}`,
         `${signature.before} in the baseline, ${signature.after} after the deploy (${signature.level}, ${signature.kind}); ${escapeInline(signature.why)}.`,
     ];
     if (suspect)
@@ -71586,7 +71605,7 @@ function othersSection(others) {
         return '';
     const rows = others
         .slice(0, 50)
-        .map((s) => `| ${s.status} | ${code(text_truncate(s.template, 90))} | ${s.before} → ${s.after} |`);
+        .map((s) => `| ${s.status} | ${inlineCode(text_truncate(s.template, 90), true)} | ${s.before} → ${s.after} |`);
     const more = others.length > 50 ? `\n\n…and ${others.length - 50} more in report.json.` : '';
     return [
         `<details><summary>Other signatures (${others.length})</summary>`,
@@ -71602,9 +71621,11 @@ function deployLine(report) {
     const soak = formatDuration(Date.parse(report.windows.after.end) - Date.parse(report.windows.after.start));
     const baseline = formatDuration(Date.parse(report.windows.baseline.end) - Date.parse(report.windows.baseline.start));
     const range = report.commits.head
-        ? `${report.commits.base ? `<code>${shortSha(report.commits.base)}</code>…` : ''}<code>${shortSha(report.commits.head)}</code> (${report.commits.count} commit${report.commits.count === 1 ? '' : 's'})`
+        ? `${report.commits.base ? `\`${shortSha(report.commits.base)}\`…` : ''}\`${shortSha(report.commits.head)}\` (${report.commits.count} commit${report.commits.count === 1 ? '' : 's'})`
         : 'unknown range';
-    const groups = report.logGroups.length > 0 ? report.logGroups.map(code).join(', ') : 'local files';
+    const groups = report.logGroups.length > 0
+        ? report.logGroups.map((group) => inlineCode(group)).join(', ')
+        : 'local files';
     return `Deploy ${range} at ${formatTime(Date.parse(report.deployedAt.time))} · ${soak} after vs ${baseline} before · ${groups}`;
 }
 function footer(report) {
@@ -73119,22 +73140,37 @@ async function analyzeCommand(args, io) {
     let sources;
     if (usesFiles) {
         const name = config.logGroups[0] ?? (0,external_node_path_.basename)(values.after ?? 'local');
-        sources = [new FileSource({ name, before: values.before, after: values.after, filterPattern: config.filterPattern })];
+        sources = [
+            new FileSource({
+                name,
+                before: values.before,
+                after: values.after,
+                filterPattern: config.filterPattern,
+            }),
+        ];
     }
     else {
         const afterEnds = config.deployedAt + config.soakMs;
         if (values.wait) {
-            await waitForSoak({ deployedAt: config.deployedAt, soakMs: config.soakMs, log: (m) => io.stderr(`${m}\n`) });
+            await waitForSoak({
+                deployedAt: config.deployedAt,
+                soakMs: config.soakMs,
+                log: (m) => io.stderr(`${m}\n`),
+            });
         }
         else if (afterEnds > io.now()) {
             io.stderr(`aftershock: the after window ends at ${new Date(afterEnds).toISOString()}: reading what is there now (pass --wait to wait)\n`);
         }
-        sources = createCloudWatchSources({ logGroups: config.logGroups, filterPattern: config.filterPattern, region: config.awsRegion });
+        sources = createCloudWatchSources({
+            logGroups: config.logGroups,
+            filterPattern: config.filterPattern,
+            region: config.awsRegion,
+        });
     }
     const commitsFile = values.commits;
     const report = await runPipeline(config, {
         sources,
-        loadCommits: () => (commitsFile ? readCommitRangeFile(commitsFile) : Promise.resolve(noCommits(config))),
+        loadCommits: () => commitsFile ? readCommitRangeFile(commitsFile) : Promise.resolve(noCommits(config)),
         claude: config.anthropicApiKey ? createClaudeClient(config.anthropicApiKey) : undefined,
         version: src_version_VERSION,
         secrets: config.anthropicApiKey ? [config.anthropicApiKey] : [],
@@ -73171,11 +73207,17 @@ async function signaturesCommand(args, io) {
     if (positionals.length > 1)
         throw new UsageError(`expected at most one FILE, got ${positionals.length}`);
     const input = positionals[0] ?? io.stdin;
-    await printSignatures(readMessages(input), { perLine: values['per-line'] ?? false, write: io.stdout });
+    await printSignatures(readMessages(input), {
+        perLine: values['per-line'] ?? false,
+        write: io.stdout,
+    });
     return EXIT.pass;
 }
 async function demoCommand(args, io) {
-    const { values } = commands_parse(args, { json: { type: 'string' }, help: { type: 'boolean', short: 'h' } });
+    const { values } = commands_parse(args, {
+        json: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+    });
     if (values.help) {
         io.stdout(DEMO_HELP);
         return EXIT.pass;
@@ -73194,7 +73236,14 @@ async function demoCommand(args, io) {
             [INPUT.baseline]: `${DEMO_BASELINE_MS / 60_000}m`,
         }, { now: io.now() });
         const report = await runPipeline(config, {
-            sources: [new FileSource({ name: DEMO_LOG_GROUP, before, after, filterPattern: config.filterPattern })],
+            sources: [
+                new FileSource({
+                    name: DEMO_LOG_GROUP,
+                    before,
+                    after,
+                    filterPattern: config.filterPattern,
+                }),
+            ],
             loadCommits: () => Promise.resolve(DEMO_COMMITS),
             version: src_version_VERSION,
         });

@@ -1,0 +1,189 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Readable } from 'node:stream';
+import { promisify } from 'node:util';
+import { main, type Io } from '../../src/commands.js';
+import { VERSION } from '../../src/version.js';
+
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'aftershock-cli-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function cli(
+  args: string[],
+  stdin = '',
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const io: Io = {
+    stdout: (text) => void (stdout += text),
+    stderr: (text) => void (stderr += text),
+    env: {},
+    stdin: Readable.from([stdin]),
+    now: () => Date.UTC(2026, 10, 24, 12, 0, 0),
+  };
+  const code = await main(args, io);
+  return { code, stdout, stderr };
+}
+
+const lines = (count: number, line: (i: number) => string) =>
+  Array.from({ length: count }, (_, i) => line(i)).join('\n') + '\n';
+const timeout = (i: number) =>
+  `2026-11-24T10:${String(i % 60).padStart(2, '0')}:00Z ERROR gateway timed out after ${3000 + i}ms`;
+const crash = (i: number) =>
+  `2026-11-24T11:0${i % 10}:00Z ERROR checkout failed for cart ${i}\njava.lang.IllegalStateException: coupon missing\n\tat com.shop.Cart.total(Cart.java:88)`;
+
+describe('aftershock analyze with files', () => {
+  it('prints the report and exits 1 for a regression listed in fail-on', async () => {
+    const before = join(dir, 'before.log');
+    const after = join(dir, 'after.log');
+    await writeFile(before, lines(60, timeout));
+    await writeFile(after, lines(10, timeout) + lines(30, crash));
+    const result = await cli([
+      'analyze',
+      '--before',
+      before,
+      '--after',
+      after,
+      '--json',
+      join(dir, 'r.json'),
+    ]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^### 🔴 Regression/);
+    const report = JSON.parse(await readFile(join(dir, 'r.json'), 'utf8')) as {
+      verdict: string;
+      signatures: Array<{ status: string; examples: string[] }>;
+    };
+    expect(report.verdict).toBe('regression');
+    // The multi-line event was joined: the stack trace is part of the example.
+    expect(report.signatures.find((s) => s.status === 'new')?.examples[0]).toContain(
+      'at com.shop.Cart.total',
+    );
+  });
+
+  it('exits 0 with --fail-on empty, and prints JSON to stdout with --json -', async () => {
+    const before = join(dir, 'before.log');
+    const after = join(dir, 'after.log');
+    const result = await cli([
+      'analyze',
+      '--before',
+      before,
+      '--after',
+      after,
+      '--fail-on',
+      '',
+      '--json',
+      '-',
+    ]);
+    expect(result.code).toBe(0);
+    expect((JSON.parse(result.stdout) as { verdict: string }).verdict).toBe('regression');
+  });
+
+  it('exits 3 when the logs cannot be read', async () => {
+    const result = await cli([
+      'analyze',
+      '--before',
+      join(dir, 'nope.log'),
+      '--after',
+      join(dir, 'after.log'),
+    ]);
+    expect(result.code).toBe(3);
+    expect(result.stdout).toContain('nope.log');
+  });
+
+  it.each([
+    [['analyze', '--soak', '5x', '--before', 'a', '--after', 'b'], /Invalid soak: "5x"/],
+    [['analyze', '--before', 'a'], /--before and --after go together/],
+    [['analyze', '--log-groups', '/ecs/x'], /--deployed-at is required/],
+    [['analyze', '--bogus'], /Unknown option '--bogus'/],
+    [['explode'], /unknown command "explode"/],
+  ])('%j is a usage error (exit 2) with one clear line', async (args, message) => {
+    const result = await cli(args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('aftershock signatures', () => {
+  const input = [
+    'ERROR a failed after 10ms',
+    'ERROR a failed after 12ms',
+    'WARN disk 91% full',
+    'ERROR a failed after 3ms',
+  ].join('\n');
+
+  it('prints signatures with counts, most frequent first', async () => {
+    const result = await cli(['signatures'], input);
+    expect(result.code).toBe(0);
+    const [first, second] = result.stdout.split('\n');
+    expect(first).toMatch(/^3 {2}[0-9a-f]{10} {2}ERROR a failed after <NUM>$/);
+    expect(second).toMatch(/^1 {2}[0-9a-f]{10} {2}WARN disk <NUM> full$/);
+  });
+
+  it('--per-line prints one JSON object per input line, in order, with final templates', async () => {
+    const result = await cli(['signatures', '--per-line'], input);
+    const rows = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { id: string; template: string });
+    expect(rows).toHaveLength(4);
+    expect(rows[0]).toEqual(rows[1]);
+    expect(rows[0]).toEqual(rows[3]);
+    expect(rows[2].template).toBe('WARN disk <NUM> full');
+  });
+});
+
+describe('aftershock demo, --help and --version', () => {
+  it('the demo finds the new exception and names the coupon commit', async () => {
+    const result = await cli(['demo', '--json', '-']);
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout) as {
+      verdict: string;
+      signatures: Array<{ status: string; template: string }>;
+      suspects: Array<{ sha: string }>;
+    };
+    expect(report.verdict).toBe('regression');
+    const flagged = report.signatures.filter((s) => s.status !== 'unchanged');
+    expect(flagged.map((s) => s.status)).toEqual(['new']);
+    expect(flagged[0].template).toContain('Checkout failed');
+    expect(report.suspects[0].sha).toMatch(/^3f9e8d7/);
+  });
+
+  it.each([['--help'], ['analyze', '--help'], ['signatures', '--help'], ['demo', '--help']])(
+    '%j prints usage',
+    async (...args) => {
+      const result = await cli(args);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/Usage/);
+    },
+  );
+
+  it('--help documents the exit codes', async () => {
+    expect((await cli(['--help'])).stdout).toMatch(
+      /0 {2}pass[\s\S]*1 {2}the verdict[\s\S]*2 {2}usage[\s\S]*3 {2}could not read logs/,
+    );
+  });
+
+  it('--version prints the package version', async () => {
+    expect((await cli(['--version'])).stdout).toBe(`${VERSION}\n`);
+  });
+
+  it('the bundled CLI runs the demo as a shell runs it', async () => {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [resolve('dist/cli/index.js'), 'demo'],
+      { timeout: 60_000 },
+    );
+    expect(stdout).toMatch(/^### 🔴 Regression/);
+    expect(stdout).toContain('3f9e8d7');
+  });
+});
