@@ -70512,6 +70512,7 @@ function decide(findings, mined) {
         notes,
     };
 }
+/** The reason names counts, not log text: the report shows the templates where they are fenced. */
 function describeRise(rising) {
     const [top] = rising;
     const newCount = rising.filter((f) => f.status === 'new').length;
@@ -70522,11 +70523,8 @@ function describeRise(rising) {
     ].filter(Boolean);
     const change = top.ratio === null
         ? `${top.before} → ${top.after}`
-        : `${top.before} → ${top.after}, ×${top.ratio.toFixed(1)} rate`;
-    return `${parts.join(' and ')} error signature${rising.length > 1 ? 's' : ''} after the deploy; top: "${truncate(top.template, 100)}" (${change}).`;
-}
-function truncate(text, max) {
-    return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+        : `${top.before} → ${top.after}, ×${top.ratio.toFixed(1)} the rate`;
+    return `${parts.join(' and ')} error signature${rising.length > 1 ? 's' : ''} after the deploy (top: ${top.id}, ${change}).`;
 }
 
 ;// CONCATENATED MODULE: ./src/redact.ts
@@ -70608,7 +70606,7 @@ function fence(text, info = '') {
     const ticks = '`'.repeat(Math.max(3, longestRun + 1));
     return `${ticks}${info}\n${text}\n${ticks}`;
 }
-function text_truncate(text, max) {
+function truncate(text, max) {
     return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
 }
 function shortSha(sha) {
@@ -70681,7 +70679,7 @@ function sections(evidence) {
                 `Service log groups: ${evidence.logGroups.join(', ') || '(local files)'}`,
                 `Baseline window: ${formatTime(windows.baseline.start)} for ${formatDuration(windows.baseline.end - windows.baseline.start)}`,
                 `After-deploy window: ${formatTime(windows.after.start)} for ${formatDuration(windows.after.end - windows.after.start)}`,
-                `Statistical verdict: ${comparison.verdict}. ${redact(text_truncate(comparison.reason, 400))}`,
+                `Statistical verdict: ${comparison.verdict}. ${redact(truncate(comparison.reason, 400))}`,
             ].join('\n'),
         },
     ];
@@ -70715,14 +70713,14 @@ function sections(evidence) {
         if (diff) {
             result.push({
                 name: `diff of ${shortSha(commit.sha)}`,
-                text: `Diff of ${commit.sha}:\n${fence(redact(text_truncate(diff, 20_000)), 'diff')}`,
+                text: `Diff of ${commit.sha}:\n${fence(redact(truncate(diff, 20_000)), 'diff')}`,
             });
         }
     }
     if (unchanged.length > 0) {
         const lines = unchanged
             .slice(0, 20)
-            .map((f) => `- ${f.id} [${f.level}] ${f.before} before, ${f.after} after: ${text_truncate(f.template, 160)}`)
+            .map((f) => `- ${f.id} [${f.level}] ${f.before} before, ${f.after} after: ${truncate(f.template, 160)}`)
             .join('\n');
         result.push({
             name: 'unchanged signatures',
@@ -70739,13 +70737,13 @@ function describeFinding(finding, examples) {
         `Template:\n${fence(redact(finding.template))}`,
         ...finding.examples
             .slice(0, examples)
-            .map((example) => `Example:\n${fence(redact(text_truncate(example, 3000)))}`),
+            .map((example) => `Example:\n${fence(redact(truncate(example, 3000)))}`),
     ].join('\n');
 }
 function moreExamples(finding) {
     return finding.examples
         .slice(1)
-        .map((example) => `Another example of ${finding.id}:\n${fence(redact(text_truncate(example, 3000)))}`)
+        .map((example) => `Another example of ${finding.id}:\n${fence(redact(truncate(example, 3000)))}`)
         .join('\n');
 }
 function commitList(evidence) {
@@ -70754,7 +70752,7 @@ function commitList(evidence) {
             .map((file) => file.path)
             .slice(0, 15)
             .join(', ');
-        return `- ${commit.sha} ${text_truncate(commit.subject, 120)}${commit.author ? ` (${commit.author})` : ''}: ${files}`;
+        return `- ${commit.sha} ${truncate(commit.subject, 120)}${commit.author ? ` (${commit.author})` : ''}: ${files}`;
     });
     return `Commits in the deployed range:\n${fence(redact(lines.join('\n')))}`;
 }
@@ -70770,7 +70768,7 @@ function statisticsAnalysis(evidence) {
     const sentences = [];
     const nextSteps = [];
     for (const finding of rising.slice(0, 3)) {
-        const what = `"${text_truncate(finding.template, 120)}"`;
+        const what = `"${truncate(finding.template, 120)}"`;
         sentences.push(finding.status === 'new'
             ? `${what} is new: ${finding.after} times in the ${afterLength} after the deploy, never in the ${baselineLength} before.`
             : `${what} rose from ${finding.before} in ${baselineLength} to ${finding.after} in ${afterLength} (×${(finding.ratio ?? 0).toFixed(1)} the rate).`);
@@ -71448,7 +71446,7 @@ function buildReport(input) {
         version: input.version,
         verdict: comparison.verdict,
         reason: comparison.reason,
-        summary: build_oneLine(`${comparison.verdict}: ${comparison.reason}`),
+        summary: summaryLine(comparison),
         deployedAt: { time: iso(input.deployedAt), source: input.deployedAtSource },
         windows: {
             baseline: { start: iso(windows.baseline.start), end: iso(windows.baseline.end) },
@@ -71498,6 +71496,12 @@ function toReportSignature(finding) {
 }
 function round(value) {
     return Math.round(value * 1000) / 1000;
+}
+/** The `summary` output: verdict, reason, and the top flagged template for people reading a chat. */
+function summaryLine(comparison) {
+    const top = comparison.findings.find((f) => f.status === 'new' || f.status === 'increased');
+    const suffix = top ? ` ${top.template}` : '';
+    return build_oneLine(`${comparison.verdict}: ${comparison.reason}${suffix}`);
 }
 /** Outputs and step logs are one line; log text may carry newlines and control characters. */
 function build_oneLine(text, max = 300) {
@@ -71557,7 +71561,7 @@ function flaggedTable(report, flagged) {
         .slice(0, MAX_TABLE_ROWS)
         .map((s) => [
         s.status,
-        `${inlineCode(text_truncate(s.template, 90), true)} <sub>${s.id}</sub>`,
+        `${inlineCode(truncate(s.template, 90), true)} <sub>${s.id}</sub>`,
         `${s.before} → ${s.after}`,
         ratioText(s),
         s.firstSeenAfter ? formatTime(Date.parse(s.firstSeenAfter)).slice(11) : '–',
@@ -71575,13 +71579,13 @@ function flaggedTable(report, flagged) {
 function signatureDetails(report, signature, withExample) {
     const suspect = report.suspects.find((s) => s.signatureId === signature.id);
     const lines = [
-        `#### ${signature.status}: ${inlineCode(text_truncate(signature.template, 120))}`,
+        `#### ${signature.status}: ${inlineCode(truncate(signature.template, 120))}`,
         `${signature.before} in the baseline, ${signature.after} after the deploy (${signature.level}, ${signature.kind}); ${escapeInline(signature.why)}.`,
     ];
     if (suspect)
         lines.push(`Suspect: ${escapeInline(suspect.reason)}`);
     if (withExample && signature.examples[0])
-        lines.push(fence(text_truncate(signature.examples[0], 3000)));
+        lines.push(fence(truncate(signature.examples[0], 3000)));
     return lines.join('\n\n');
 }
 function analysisSection(report) {
@@ -71605,7 +71609,7 @@ function othersSection(others) {
         return '';
     const rows = others
         .slice(0, 50)
-        .map((s) => `| ${s.status} | ${inlineCode(text_truncate(s.template, 90), true)} | ${s.before} → ${s.after} |`);
+        .map((s) => `| ${s.status} | ${inlineCode(truncate(s.template, 90), true)} | ${s.before} → ${s.after} |`);
     const more = others.length > 50 ? `\n\n…and ${others.length - 50} more in report.json.` : '';
     return [
         `<details><summary>Other signatures (${others.length})</summary>`,

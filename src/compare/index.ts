@@ -217,6 +217,7 @@ function decide(findings: Finding[], mined: MinedSignatures): Omit<Comparison, '
   };
 }
 
+/** The reason names counts, not log text: the report shows the templates where they are fenced. */
 function describeRise(rising: Finding[]): string {
   const [top] = rising;
   const newCount = rising.filter((f) => f.status === 'new').length;
@@ -228,10 +229,6 @@ function describeRise(rising: Finding[]): string {
   const change =
     top.ratio === null
       ? `${top.before} → ${top.after}`
-      : `${top.before} → ${top.after}, ×${top.ratio.toFixed(1)} rate`;
-  return `${parts.join(' and ')} error signature${rising.length > 1 ? 's' : ''} after the deploy; top: "${truncate(top.template, 100)}" (${change}).`;
-}
-
-function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+      : `${top.before} → ${top.after}, ×${top.ratio.toFixed(1)} the rate`;
+  return `${parts.join(' and ')} error signature${rising.length > 1 ? 's' : ''} after the deploy (top: ${top.id}, ${change}).`;
 }

@@ -30,7 +30,7 @@ export function buildReport(input: ReportInput): Report {
     version: input.version,
     verdict: comparison.verdict,
     reason: comparison.reason,
-    summary: oneLine(`${comparison.verdict}: ${comparison.reason}`),
+    summary: summaryLine(comparison),
     deployedAt: { time: iso(input.deployedAt), source: input.deployedAtSource },
     windows: {
       baseline: { start: iso(windows.baseline.start), end: iso(windows.baseline.end) },
@@ -82,6 +82,13 @@ function toReportSignature(finding: Finding): ReportSignature {
 
 function round(value: number): number {
   return Math.round(value * 1000) / 1000;
+}
+
+/** The `summary` output: verdict, reason, and the top flagged template for people reading a chat. */
+function summaryLine(comparison: Comparison): string {
+  const top = comparison.findings.find((f) => f.status === 'new' || f.status === 'increased');
+  const suffix = top ? ` ${top.template}` : '';
+  return oneLine(`${comparison.verdict}: ${comparison.reason}${suffix}`);
 }
 
 /** Outputs and step logs are one line; log text may carry newlines and control characters. */
