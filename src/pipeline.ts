@@ -3,7 +3,7 @@ import { analyze } from './ai/index.js';
 import { rankSuspects, type CommitRange } from './commits/index.js';
 import { compare } from './compare/index.js';
 import type { Config } from './config.js';
-import { buildReport, type Report } from './report/index.js';
+import { buildReport, type Report, type ReportContext } from './report/index.js';
 import { mineSignatures, type Windows } from './signatures/index.js';
 import type { LogSource } from './sources/types.js';
 
@@ -26,6 +26,7 @@ export interface PipelineDeps {
   claude?: Anthropic;
   version: string;
   secrets?: readonly string[];
+  context?: ReportContext;
   signal?: AbortSignal;
 }
 
@@ -68,5 +69,6 @@ export async function runPipeline(config: PipelineConfig, deps: PipelineDeps): P
     suspects,
     result,
     secrets: deps.secrets,
+    context: deps.context,
   });
 }

@@ -61,6 +61,11 @@ function report(signatures: ReportSignature[]): Report {
     },
     usage: { input_tokens: 0, output_tokens: 0 },
     notes: [],
+    context: {
+      region: 'eu-west-1',
+      repositoryUrl: 'https://github.com/acme/shop',
+      runUrl: 'https://github.com/acme/shop/actions/runs/42',
+    },
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Verdict } from '../compare/index.js';
 import { fence, formatDuration, formatTime, shortSha, truncate } from '../text.js';
+import { insightsUrl, logGroupUrl, signatureQuery } from './links.js';
 import type { Report, ReportSignature } from './types.js';
 
 /** GitHub rejects comments longer than this. */
@@ -43,9 +44,33 @@ function ratioText(signature: ReportSignature): string {
   return `×${signature.ratio.toFixed(1)}`;
 }
 
+function commitLink(report: Report, sha: string): string {
+  const label = `\`${shortSha(sha)}\``;
+  return report.context.repositoryUrl
+    ? `[${label}](${report.context.repositoryUrl}/commit/${sha})`
+    : label;
+}
+
 function suspectFor(report: Report, signature: ReportSignature): string {
   const suspect = report.suspects.find((s) => s.signatureId === signature.id);
-  return suspect ? `\`${shortSha(suspect.sha)}\`` : '–';
+  return suspect ? commitLink(report, suspect.sha) : '–';
+}
+
+/** Where to look in CloudWatch: the signature's lines over both windows, and its log groups. */
+function cloudWatchLinks(report: Report, signature: ReportSignature): string | undefined {
+  const { region } = report.context;
+  if (!region || signature.logGroups.length === 0) return undefined;
+  const query = insightsUrl({
+    region,
+    logGroups: signature.logGroups,
+    start: report.windows.baseline.start,
+    end: report.windows.after.end,
+    query: signatureQuery(signature.template),
+  });
+  const groups = signature.logGroups.map(
+    (group) => `[${escapeInline(group)}](${logGroupUrl(region, group)})`,
+  );
+  return `[Logs Insights](${query}) · ${groups.join(' · ')}`;
 }
 
 function flaggedTable(report: Report, flagged: ReportSignature[]): string {
@@ -81,9 +106,13 @@ function signatureDetails(
     `#### ${signature.status}: ${inlineCode(truncate(signature.template, 120))}`,
     `${signature.before} in the baseline, ${signature.after} after the deploy (${signature.level}, ${signature.kind}); ${escapeInline(signature.why)}.`,
   ];
-  if (suspect) lines.push(`Suspect: ${escapeInline(suspect.reason)}`);
-  if (withExample && signature.examples[0])
+  if (suspect)
+    lines.push(`Suspect ${commitLink(report, suspect.sha)}: ${escapeInline(suspect.reason)}`);
+  const links = cloudWatchLinks(report, signature);
+  if (links) lines.push(links);
+  if (withExample && signature.examples[0]) {
     lines.push(fence(truncate(signature.examples[0], 3000)));
+  }
   return lines.join('\n\n');
 }
 
@@ -148,7 +177,8 @@ function footer(report: Report): string {
     report.analysis.source === 'claude'
       ? `${escapeInline(report.analysis.model ?? '')} · ${report.usage.input_tokens} in / ${report.usage.output_tokens} out tokens`
       : 'statistics only';
-  return `<sub>Aftershock ${report.version} · ${model} · ${report.events.baseline} events before, ${report.events.after} after</sub>`;
+  const run = report.context.runUrl ? ` · [run](${report.context.runUrl})` : '';
+  return `<sub>Aftershock ${report.version} · ${model} · ${report.events.baseline} events before, ${report.events.after} after${run}</sub>`;
 }
 
 /** The Markdown report: the CLI prints it, the job summary and the PR comment show it. */

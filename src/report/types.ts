@@ -30,6 +30,15 @@ export interface ReportSignature {
   firstSeenAfter?: string;
 }
 
+export interface ReportContext {
+  /** AWS region of the log groups, for CloudWatch console links. */
+  region?: string;
+  /** https://github.com/OWNER/REPO (or the GitHub Enterprise equivalent). */
+  repositoryUrl?: string;
+  /** The workflow run that produced the report. */
+  runUrl?: string;
+}
+
 /** report.json: the fields of the public contract, and more. */
 export interface Report {
   version: string;
@@ -47,4 +56,5 @@ export interface Report {
   analysis: Analysis;
   usage: Usage;
   notes: string[];
+  context: ReportContext;
 }
