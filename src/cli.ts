@@ -7,4 +7,5 @@ process.exitCode = await main(process.argv.slice(2), {
   env: process.env,
   stdin: process.stdin,
   now: Date.now,
+  colour: process.stdout.isTTY === true,
 });

@@ -107,6 +107,23 @@ export interface Io {
   env: NodeJS.ProcessEnv;
   stdin: NodeJS.ReadableStream;
   now: () => number;
+  /** Whether stdout is a terminal: colours only then, and never with NO_COLOR. */
+  colour?: boolean;
+}
+
+const VERDICT_COLOUR: Record<Report['verdict'], string> = {
+  regression: '\u001b[1;31m',
+  warning: '\u001b[1;33m',
+  inconclusive: '\u001b[1;37m',
+  clean: '\u001b[1;32m',
+};
+
+/** Colours the verdict line on a terminal; everything else stays plain Markdown. */
+function colourVerdict(markdown: string, report: Report, io: Io): string {
+  if (!io.colour || io.env.NO_COLOR !== undefined) return markdown;
+  const newline = markdown.indexOf('\n');
+  const head = newline === -1 ? markdown : markdown.slice(0, newline);
+  return `${VERDICT_COLOUR[report.verdict]}${head}\u001b[0m${newline === -1 ? '' : markdown.slice(newline)}`;
 }
 
 class UsageError extends Error {}
@@ -281,7 +298,7 @@ async function printReport(
     return;
   }
   if (json) await writeFile(json, text);
-  io.stdout(`${redact(renderMarkdown(report), secrets)}\n`);
+  io.stdout(`${colourVerdict(redact(renderMarkdown(report), secrets), report, io)}\n`);
 }
 
 async function signaturesCommand(args: string[], io: Io): Promise<number> {

@@ -187,3 +187,27 @@ describe('aftershock demo, --help and --version', () => {
     expect(stdout).toContain('3f9e8d7');
   });
 });
+
+describe('colours', () => {
+  async function demoWith(colour: boolean, env: NodeJS.ProcessEnv): Promise<string> {
+    let stdout = '';
+    await main(['demo'], {
+      stdout: (text) => void (stdout += text),
+      stderr: () => undefined,
+      env,
+      stdin: Readable.from([]),
+      now: Date.now,
+      colour,
+    });
+    return stdout;
+  }
+
+  it('colours the verdict line on a terminal', async () => {
+    expect(await demoWith(true, {})).toMatch(/^\u001b\[1;31m### 🔴 Regression[^\n]*\u001b\[0m\n/);
+  });
+
+  it('never with NO_COLOR, and never when stdout is not a terminal', async () => {
+    expect(await demoWith(true, { NO_COLOR: '1' })).not.toContain('\u001b[');
+    expect(await demoWith(false, {})).not.toContain('\u001b[');
+  });
+});
