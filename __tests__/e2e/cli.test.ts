@@ -129,6 +129,12 @@ describe('aftershock signatures', () => {
     expect(second).toMatch(/^1 {2}[0-9a-f]{10} {2}WARN disk <NUM> full$/);
   });
 
+  it('scrubs secrets from the templates it prints', async () => {
+    const result = await cli(['signatures'], 'ERROR login failed password=hunter22 for user 5\n');
+    expect(result.stdout).toContain('password=[REDACTED]');
+    expect(result.stdout).not.toContain('hunter22');
+  });
+
   it('--per-line prints one JSON object per input line, in order, with final templates', async () => {
     const result = await cli(['signatures', '--per-line'], input);
     const rows = result.stdout
