@@ -8,4 +8,5 @@ process.exitCode = await main(process.argv.slice(2), {
   stdin: process.stdin,
   now: Date.now,
   colour: process.stdout.isTTY === true,
+  progress: process.stderr.isTTY === true,
 });

@@ -18,6 +18,7 @@ import { redact } from './redact.js';
 import { renderMarkdown, type Report } from './report/index.js';
 import { createCloudWatchSources } from './sources/cloudwatch.js';
 import { FileSource, readMessages } from './sources/file.js';
+import { withProgress } from './sources/progress.js';
 import { waitForSoak } from './sources/soak.js';
 import type { LogSource } from './sources/types.js';
 import { printSignatures } from './signatures/lines.js';
@@ -109,6 +110,8 @@ export interface Io {
   now: () => number;
   /** Whether stdout is a terminal: colours only then, and never with NO_COLOR. */
   colour?: boolean;
+  /** Whether to report the progress of long reads on stderr (when stderr is a terminal). */
+  progress?: boolean;
 }
 
 const VERDICT_COLOUR: Record<Report['verdict'], string> = {
@@ -258,6 +261,7 @@ async function analyzeCommand(args: string[], io: Io): Promise<number> {
       region: config.awsRegion,
     });
   }
+  if (io.progress) sources = withProgress(sources, (line) => io.stderr(`${line}\n`));
   const commitsFile = values.commits;
   const report = await runPipeline(config, {
     sources,

@@ -1,0 +1,23 @@
+import { describe, expect, it } from '@jest/globals';
+import { withProgress } from '../../src/sources/progress.js';
+import { memorySource, repeat } from '../helpers/memory-source.js';
+
+describe('withProgress', () => {
+  it('passes every event through and reports at most once per interval', async () => {
+    let clock = 0;
+    const lines: string[] = [];
+    const [source] = withProgress(
+      [memorySource('/ecs/a', { baseline: repeat(10, (i) => `e${i}`), after: [] })],
+      (line) => lines.push(line),
+      { everyMs: 1000, now: () => (clock += 300) },
+    );
+    const seen: string[] = [];
+    for await (const event of source.events('baseline', { start: 0, end: 1 }))
+      seen.push(event.message);
+    expect(seen).toEqual(repeat(10, (i) => `e${i}`));
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.length).toBeLessThan(5);
+    expect(lines[0]).toMatch(/^reading \/ecs\/a \(baseline\): \d+ events$/);
+    await expect(source.loggedAnything?.({ start: 0, end: 1 })).resolves.toBe(true);
+  });
+});

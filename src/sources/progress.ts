@@ -1,0 +1,30 @@
+import type { LogSource } from './types.js';
+
+/**
+ * Wraps sources so that long reads say how far they are: at most one line every `everyMs`,
+ * naming the source, the window and the events read so far.
+ */
+export function withProgress(
+  sources: LogSource[],
+  report: (line: string) => void,
+  options: { everyMs?: number; now?: () => number } = {},
+): LogSource[] {
+  const everyMs = options.everyMs ?? 2000;
+  const now = options.now ?? Date.now;
+  let last = now();
+  return sources.map((source) => ({
+    name: source.name,
+    loggedAnything: source.loggedAnything?.bind(source),
+    async *events(window, range, signal) {
+      let count = 0;
+      for await (const event of source.events(window, range, signal)) {
+        count++;
+        if (now() - last >= everyMs) {
+          last = now();
+          report(`reading ${source.name} (${window}): ${count.toLocaleString('en-US')} events`);
+        }
+        yield event;
+      }
+    },
+  }));
+}
