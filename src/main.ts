@@ -2,13 +2,27 @@ import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as core from '@actions/core';
-import { getOctokit } from '@actions/github';
 import { createClaudeClient } from './ai/index.js';
-import { fetchCommitRange, readEvent, type CommitRange } from './commits/index.js';
+import {
+  createGitHubClient,
+  readEvent,
+  resolvePullRequests,
+  resolveRange,
+  type CommitRange,
+  type EventInfo,
+  type Octokit,
+  type RepoRef,
+} from './commits/index.js';
 import { ConfigError, INPUT, parseConfig, type Config, type RawInputs } from './config.js';
 import { runPipeline } from './pipeline.js';
 import { redact } from './redact.js';
-import { oneLine, renderMarkdown, type Report } from './report/index.js';
+import {
+  commentBudget,
+  commentMarker,
+  publishComments,
+  type PublishedComment,
+} from './report/comment.js';
+import { oneLine, renderMarkdown, type Report, type ReportContext } from './report/index.js';
 import { createCloudWatchSources } from './sources/cloudwatch.js';
 import { waitForSoak } from './sources/soak.js';
 import { VERSION } from './version.js';
@@ -41,43 +55,153 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     );
     await waitForSoak({ deployedAt: config.deployedAt, soakMs: config.soakMs, log: core.info });
 
+    const github = gitHubFor(config, event, env);
+    let range: CommitRange | undefined;
     const report = await runPipeline(config, {
       sources: createCloudWatchSources({
         logGroups: config.logGroups,
         filterPattern: config.filterPattern,
         region: config.awsRegion,
       }),
-      loadCommits: () => loadCommits(config, event),
+      loadCommits: async () => (range = await loadCommits(config, event, github)),
       claude: config.anthropicApiKey ? createClaudeClient(config.anthropicApiKey) : undefined,
       version: VERSION,
       secrets,
+      context: reportContext(config, env),
     });
-    await publish(report, config, env, secrets);
+    const comments = await commentOnPullRequests(
+      report,
+      config,
+      event,
+      range,
+      github,
+      env,
+      secrets,
+    );
+    await publish(report, config, env, secrets, comments);
   } catch (error) {
     if (error instanceof ConfigError) {
       core.setFailed(error.message);
       return;
     }
     const message = error instanceof Error ? error.message : String(error);
-    core.setFailed(`Aftershock failed: ${oneLine(redact(message), 1000)}`);
+    const secrets = [env['INPUT_ANTHROPIC-API-KEY'], env['INPUT_GITHUB-TOKEN']].filter(
+      (s): s is string => !!s,
+    );
+    core.setFailed(`Aftershock failed: ${oneLine(redact(message, secrets), 1000)}`);
   }
+}
+
+/** Where the run happened, for the report's links to CloudWatch, commits and the run. */
+function reportContext(config: Config, env: NodeJS.ProcessEnv): ReportContext {
+  const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
+  const repositoryUrl = env.GITHUB_REPOSITORY ? `${server}/${env.GITHUB_REPOSITORY}` : undefined;
+  return {
+    region: config.awsRegion,
+    repositoryUrl,
+    runUrl:
+      repositoryUrl && env.GITHUB_RUN_ID
+        ? `${repositoryUrl}/actions/runs/${env.GITHUB_RUN_ID}`
+        : undefined,
+  };
+}
+
+interface GitHub {
+  octokit: Octokit;
+  repo: RepoRef;
+}
+
+/** The GitHub client, at GITHUB_API_URL; none without a token or a repository. */
+function gitHubFor(config: Config, event: EventInfo, env: NodeJS.ProcessEnv): GitHub | undefined {
+  if (!config.githubToken || !event.repository) return undefined;
+  const octokit = createGitHubClient(config.githubToken, {
+    baseUrl: env.GITHUB_API_URL,
+    log: (message) => core.info(message),
+  });
+  return { octokit, repo: event.repository };
 }
 
 async function loadCommits(
   config: Config,
-  event: ReturnType<typeof readEvent>,
+  event: EventInfo,
+  github: GitHub | undefined,
 ): Promise<CommitRange> {
-  const head = config.headSha ?? event.head;
-  const base = config.baseSha ?? event.base;
-  if (!config.githubToken || !event.repository) {
+  if (!github) {
     return {
-      head,
-      base,
+      head: config.headSha ?? event.head,
+      base: config.baseSha ?? event.base,
       commits: [],
       notes: ['No github-token or repository: the commits of the deploy were not read.'],
     };
   }
-  return fetchCommitRange(getOctokit(config.githubToken), event.repository, { base, head });
+  return resolveRange({ ...github, event, baseSha: config.baseSha, headSha: config.headSha });
+}
+
+interface Commenting {
+  /** The PRs the deploy shipped (or the one asked for), the head commit's first. */
+  pullRequests: number[];
+  comments: PublishedComment[];
+  /** The head commit's PR and its comment: the `pr-number` and `comment-url` outputs. */
+  headPullRequest?: number;
+  headCommentUrl?: string;
+}
+
+/** One sticky comment on each PR of the deploy; failures warn and never change the verdict. */
+async function commentOnPullRequests(
+  report: Report,
+  config: Config,
+  event: EventInfo,
+  range: CommitRange | undefined,
+  github: GitHub | undefined,
+  env: NodeJS.ProcessEnv,
+  secrets: string[],
+): Promise<Commenting> {
+  const none: Commenting = { pullRequests: [], comments: [] };
+  if (config.comment.mode === 'off') return none;
+  if (!github) {
+    core.info('No github-token or repository: no PR comment.');
+    return none;
+  }
+  const warn = (message: string) => core.warning(oneLine(redact(message, secrets), 1000));
+  try {
+    const pulls = await resolvePullRequests({
+      ...github,
+      target: config.comment,
+      event,
+      range: range ?? { head: config.headSha ?? event.head, commits: [] },
+    });
+    pulls.notes.forEach(warn);
+    if (pulls.numbers.length === 0) {
+      core.info('No pull request is associated with the deployed commits: no PR comment.');
+      return none;
+    }
+    const marker = commentMarker({ workflow: env.GITHUB_WORKFLOW, logGroups: config.logGroups });
+    const published = await publishComments({
+      ...github,
+      prNumbers: pulls.numbers,
+      markdown: commentMarkdown(report, commentBudget(marker), secrets),
+      marker,
+      log: (message) => core.info(message),
+    });
+    published.warnings.forEach(warn);
+    return {
+      pullRequests: pulls.numbers,
+      comments: published.comments,
+      headPullRequest: pulls.head,
+      headCommentUrl: published.comments.find((c) => c.pr === pulls.head)?.url,
+    };
+  } catch (error) {
+    warn(`Could not comment: ${error instanceof Error ? error.message : String(error)}`);
+    return none;
+  }
+}
+
+/** The redacted Markdown that fits the comment; redaction may lengthen it, so shrink until it fits. */
+function commentMarkdown(report: Report, budget: number, secrets: string[]): string {
+  for (let maxChars = budget; ; maxChars -= 1000) {
+    const markdown = redact(renderMarkdown(report, { maxChars }), secrets);
+    if (markdown.length <= budget || maxChars < 2000) return markdown.slice(0, budget);
+  }
 }
 
 async function publish(
@@ -85,9 +209,11 @@ async function publish(
   config: Config,
   env: NodeJS.ProcessEnv,
   secrets: string[],
+  commenting: Commenting,
 ): Promise<void> {
   const reportPath = join(env.RUNNER_TEMP ?? tmpdir(), 'aftershock-report.json');
-  await writeFile(reportPath, `${JSON.stringify(report, null, 2)}\n`);
+  const json = { ...report, pullRequests: commenting.pullRequests, comments: commenting.comments };
+  await writeFile(reportPath, `${JSON.stringify(json, null, 2)}\n`);
 
   for (const failure of report.sources.failed) core.warning(oneLine(failure.message, 1000));
   if (report.analysis.fallbackReason)
@@ -107,8 +233,8 @@ async function publish(
   core.setOutput('verdict', report.verdict);
   core.setOutput('summary', report.summary);
   core.setOutput('report', reportPath);
-  core.setOutput('comment-url', '');
-  core.setOutput('pr-number', '');
+  core.setOutput('comment-url', commenting.headCommentUrl ?? '');
+  core.setOutput('pr-number', commenting.headPullRequest?.toString() ?? '');
   core.info(report.summary);
 
   if (report.sources.read.length === 0) {

@@ -1,6 +1,6 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { analyze } from './ai/index.js';
-import { rankSuspects, type CommitRange } from './commits/index.js';
+import { rankSuspects, unexplainedFindings, type CommitRange } from './commits/index.js';
 import { compare } from './compare/index.js';
 import type { Config } from './config.js';
 import { buildReport, type Report, type ReportContext } from './report/index.js';
@@ -48,6 +48,7 @@ export async function runPipeline(config: PipelineConfig, deps: PipelineDeps): P
     notes: [`Commits could not be read: ${error instanceof Error ? error.message : String(error)}`],
   }));
   const suspects = rankSuspects(comparison.findings, range);
+  range.notes.push(...unexplainedFindings(comparison.findings, suspects, range));
   const result = await analyze(
     { logGroups: config.logGroups, windows, comparison, range, suspects },
     {

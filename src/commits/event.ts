@@ -9,6 +9,12 @@ export interface EventInfo {
   /** When the event itself happened (deployment_status, workflow_run), in ms. */
   time?: number;
   pullRequest?: number;
+  /** A push that rewrote history: its `before` is no ancestor of `after`. */
+  forced?: boolean;
+  /** workflow_run: the run that finished, to find the previous successful run of its workflow. */
+  workflowRun?: { id: number; workflowId: number; branch?: string; createdAt?: string };
+  /** deployment(_status): the deployment, to find the previous successful one of its environment. */
+  deployment?: { id: number; environment?: string };
 }
 
 type Json = Record<string, unknown>;
@@ -49,6 +55,7 @@ export function readEvent(env: NodeJS.ProcessEnv): EventInfo {
     case 'push':
       info.base = str(field(payload, 'before'));
       info.head = str(field(payload, 'after')) ?? info.head;
+      info.forced = field(payload, 'forced') === true;
       break;
     case 'pull_request':
     case 'pull_request_target':
@@ -57,17 +64,32 @@ export function readEvent(env: NodeJS.ProcessEnv): EventInfo {
       info.pullRequest = Number(field(payload, 'pull_request', 'number')) || undefined;
       break;
     case 'deployment_status':
+    case 'deployment': {
       info.head = str(field(payload, 'deployment', 'sha')) ?? info.head;
-      info.time = timeOf(field(payload, 'deployment_status', 'created_at'));
+      info.time =
+        name === 'deployment'
+          ? timeOf(field(payload, 'deployment', 'created_at'))
+          : timeOf(field(payload, 'deployment_status', 'created_at'));
+      const id = Number(field(payload, 'deployment', 'id'));
+      if (id)
+        info.deployment = { id, environment: str(field(payload, 'deployment', 'environment')) };
       break;
-    case 'deployment':
-      info.head = str(field(payload, 'deployment', 'sha')) ?? info.head;
-      info.time = timeOf(field(payload, 'deployment', 'created_at'));
-      break;
-    case 'workflow_run':
+    }
+    case 'workflow_run': {
       info.head = str(field(payload, 'workflow_run', 'head_sha')) ?? info.head;
       info.time = timeOf(field(payload, 'workflow_run', 'updated_at'));
+      const id = Number(field(payload, 'workflow_run', 'id'));
+      const workflowId = Number(field(payload, 'workflow_run', 'workflow_id'));
+      if (id && workflowId) {
+        info.workflowRun = {
+          id,
+          workflowId,
+          branch: str(field(payload, 'workflow_run', 'head_branch')),
+          createdAt: str(field(payload, 'workflow_run', 'created_at')),
+        };
+      }
       break;
+    }
   }
   return info;
 }

@@ -6,7 +6,7 @@ const LOW_WEIGHT_PATH =
   /(?:^|\/)(?:package-lock\.json|yarn\.lock|pnpm-lock\.yaml|go\.sum|Cargo\.lock|poetry\.lock|Gemfile\.lock)$|\.(?:md|rst|txt)$|(?:^|\/)(?:docs?|\.github|__tests__|tests?|spec)\/|\.(?:test|spec)\.[jt]sx?$/i;
 
 const STOP_WORDS = new Set(
-  'error exception failed failure warn warning fatal info debug null undefined true false with from that this when while during cannot could unable retry after before request response the and for'.split(
+  'error exception failed failure warn warning fatal info debug null undefined true false with from that this when while during cannot could unable retry after before request response the and for java lang util main src app lib'.split(
     ' ',
   ),
 );
@@ -17,26 +17,30 @@ export function distinctiveTokens(finding: Pick<Finding, 'template'>): string[] 
   return [...new Set(words.filter((word) => !STOP_WORDS.has(word.toLowerCase())))];
 }
 
-/** Source file names and function names from stack frames in the examples. */
+/**
+ * Source files and function names from stack frames in the examples. A file is as much of its
+ * path as the frame tells: the deployed path (Node, Python), or package path and file (Java).
+ */
 export function stackFrameNames(examples: string[]): { files: string[]; functions: string[] } {
   const files = new Set<string>();
   const functions = new Set<string>();
   for (const example of examples) {
     // Java: at com.shop.checkout.CartService.total(CartService.java:42)
     for (const m of example.matchAll(/at ([\w$.]+)\.([\w$<>]+)\(([\w$.-]+\.\w+):\d+\)/g)) {
-      files.add(m[3]);
+      const packagePath = m[1].split('.').filter((part) => /^[a-z_]/.test(part));
+      files.add([...packagePath, m[3]].join('/'));
       functions.add(m[2]);
     }
     // Node: at total (/app/src/cart.ts:42:7) and at /app/src/cart.ts:42:7
     for (const m of example.matchAll(
       /at (?:([\w$.<>]+) \()?(?:file:\/\/)?([^\s()]+\.[cm]?[jt]sx?):\d+:\d+\)?/g,
     )) {
-      files.add(baseName(m[2]));
+      files.add(m[2].replace(/\\/g, '/'));
       if (m[1]) functions.add(m[1].split('.').pop() ?? m[1]);
     }
     // Python: File "/app/shop/cart.py", line 42, in total
     for (const m of example.matchAll(/File "([^"]+)", line \d+, in ([\w<>]+)/g)) {
-      files.add(baseName(m[1]));
+      files.add(m[1].replace(/\\/g, '/'));
       functions.add(m[2]);
     }
   }
@@ -46,6 +50,18 @@ export function stackFrameNames(examples: string[]): { files: string[]; function
 
 function baseName(path: string): string {
   return path.split(/[\\/]/).pop() ?? path;
+}
+
+/**
+ * Whether a changed file is a file of the stack trace. Paths in frames are where the code runs
+ * (`/app/src/cart.ts`) or a package path: they match the repository path by their last two
+ * segments, so that a generic name (`index.ts`) in another folder does not match.
+ */
+function inStackTrace(path: string, frameFiles: string[]): boolean {
+  const tail = (p: string) => p.split('/').slice(-2).join('/');
+  return frameFiles.some((frame) =>
+    frame.includes('/') ? tail(frame) === tail(path) : frame === baseName(path),
+  );
 }
 
 function quoteList(words: string[]): string {
@@ -62,6 +78,20 @@ function addedLines(file: ChangedFile): string[] {
     .map((line) => line.slice(1));
 }
 
+/** Removed lines and hunk headers (which name the enclosing function): what a change touched. */
+function touchedLines(file: ChangedFile): string[] {
+  return (file.patch ?? '')
+    .split('\n')
+    .filter((line) => (line.startsWith('-') && !line.startsWith('---')) || line.startsWith('@@'));
+}
+
+/** The file name without extension and the directories of a path, lower case. */
+function pathParts(path: string): string[] {
+  const segments = path.toLowerCase().split('/');
+  const name = (segments.pop() ?? '').replace(/\..*$/, '');
+  return [name, ...segments];
+}
+
 interface Evidence {
   score: number;
   reasons: Array<{ weight: number; text: string }>;
@@ -76,20 +106,31 @@ function scoreCommit(
   for (const file of commit.files) {
     const weight = LOW_WEIGHT_PATH.test(file.path) ? 0.2 : 1;
     const added = addedLines(file).join('\n');
+    const touched = `${added}\n${touchedLines(file).join('\n')}`;
     const tokensAdded = tokens.filter((token) => added.includes(token));
     const add = (points: number, text: string) => {
       evidence.score += weight * points;
       evidence.reasons.push({ weight: weight * points, text });
     };
-    if (frames.files.includes(baseName(file.path))) {
+    if (inStackTrace(file.path, frames.files)) {
       add(4, `changes ${file.path}, which is in the stack trace`);
     }
-    const functionsChanged = frames.functions.filter((fn) => fn.length > 2 && added.includes(fn));
+    const functionsChanged = frames.functions.filter((fn) => fn.length > 2 && touched.includes(fn));
     if (functionsChanged.length > 0) {
-      add(2 * functionsChanged.length, `touches ${quoteList(functionsChanged)} (stack frames)`);
+      add(
+        2 * functionsChanged.length,
+        `changes ${quoteList(functionsChanged)} in ${file.path} (functions in the stack trace)`,
+      );
     }
     if (tokensAdded.length > 0) {
-      add(3 * tokensAdded.length, `adds ${quoteList(tokensAdded)} in ${file.path}`);
+      add(3 * tokensAdded.length, `adds lines with ${quoteList(tokensAdded)} in ${file.path}`);
+    }
+    const parts = pathParts(file.path);
+    const component = tokens.filter(
+      (token) => token.length > 4 && parts.includes(token.toLowerCase()),
+    );
+    if (component.length > 0 && !inStackTrace(file.path, frames.files)) {
+      add(2, `changes ${file.path}, named like ${quoteList(component)} in the error`);
     }
   }
   return evidence;
@@ -120,11 +161,32 @@ export function rankSuspects(findings: Finding[], range: CommitRange): Suspect[]
         score: Math.round(best.evidence.score * 10) / 10,
         reason: `${best.commit.sha.slice(0, 7)} "${best.commit.subject}" ${best.evidence.reasons
           .sort((a, b) => b.weight - a.weight)
-          .slice(0, 2)
+          .slice(0, 3)
           .map((r) => r.text)
           .join('; ')}`,
       });
     }
   }
   return suspects;
+}
+
+/**
+ * One note per new or increased signature that no commit of the range has evidence for, so
+ * that the report says so rather than leaving the reader to guess.
+ */
+export function unexplainedFindings(
+  findings: Finding[],
+  suspects: Suspect[],
+  range: CommitRange,
+): string[] {
+  const flagged = findings.filter((f) => f.status === 'new' || f.status === 'increased');
+  const unexplained = flagged.filter((f) => !suspects.some((s) => s.signatureId === f.id));
+  if (unexplained.length === 0) return [];
+  const ids = unexplained.map((f) => f.id).join(', ');
+  if (range.commits.length === 0) {
+    return [`No commits of the deploy were read: no suspect is named for ${ids}.`];
+  }
+  return [
+    `No commit of the ${range.commits.length} read has evidence for ${ids} in its diff (no matching words, stack frames or files): no suspect is named rather than a guess.`,
+  ];
 }
