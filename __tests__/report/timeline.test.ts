@@ -1,0 +1,32 @@
+import { describe, expect, it } from '@jest/globals';
+import { mermaidChart, sparkline, timelineFrom } from '../../src/report/timeline.js';
+
+const buckets = {
+  bucketMs: 60_000,
+  baseline: [...new Array<number>(50).fill(0), 1, 0, 2, 0, 0, 1, 0, 0, 0, 0],
+  after: [0, 8, 9, 7, 8, 9, 8, 7, 9, 8],
+};
+
+describe('timeline', () => {
+  it('shows the end of the baseline and the whole after window', () => {
+    const timeline = timelineFrom(buckets, 10);
+    expect(timeline?.before).toHaveLength(20);
+    expect(timeline?.after).toEqual(buckets.after);
+  });
+
+  it('draws a sparkline with the deploy marked and zero as the lowest bar', () => {
+    const line = sparkline({ bucketMs: 60_000, before: [0, 1, 0, 9], after: [0, 9] });
+    expect(line).toBe('▁▂▁█│▁█');
+  });
+
+  it('draws a Mermaid bar chart labelled in minutes from the deploy, with no log text', () => {
+    const chart = mermaidChart(
+      { bucketMs: 60_000, before: [0, 2], after: [5, 7] },
+      'abc123 `@x` <b> per minute',
+    );
+    expect(chart).toContain('x-axis "minutes from the deploy" ["-2", "-1", "+0", "+1"]');
+    expect(chart).toContain('bar [0, 2, 5, 7]');
+    expect(chart).toContain('title "abc123 x b per minute"');
+    expect(chart.startsWith('```mermaid\nxychart-beta')).toBe(true);
+  });
+});
