@@ -41,14 +41,18 @@ export function readInputs(env: NodeJS.ProcessEnv): RawInputs {
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   try {
     const now = Date.now();
+    const inputs = readInputs(env);
+    // Masked before anything is logged, even a configuration error.
+    for (const credential of [inputs[INPUT.anthropicApiKey], inputs[INPUT.githubToken]]) {
+      if (credential?.trim()) core.setSecret(credential.trim());
+    }
     const event = readEvent(env);
-    const config = parseConfig(readInputs(env), {
+    const config = parseConfig(inputs, {
       now,
       eventTime: event.time,
       envRegion: env.AWS_REGION ?? env.AWS_DEFAULT_REGION,
     });
     const secrets = [config.anthropicApiKey, config.githubToken].filter((s): s is string => !!s);
-    secrets.forEach((secret) => core.setSecret(secret));
 
     core.info(
       `Deployed at ${new Date(config.deployedAt).toISOString()} (from ${config.deployedAtSource}); log groups: ${config.logGroups.join(', ')}`,

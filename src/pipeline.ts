@@ -55,6 +55,7 @@ export async function runPipeline(config: PipelineConfig, deps: PipelineDeps): P
       client: deps.claude,
       model: config.model,
       maxPromptTokens: config.maxPromptTokens,
+      secrets: deps.secrets,
       signal: deps.signal,
     },
   );

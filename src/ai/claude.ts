@@ -1,13 +1,15 @@
-import Anthropic from '@anthropic-ai/sdk';
+import Anthropic, { type ClientOptions } from '@anthropic-ai/sdk';
+import { EnvHttpProxyAgent, fetch as undiciFetch } from 'undici';
 import { ModelAnswer, MODEL_ANSWER_SCHEMA } from './schema.js';
-import type { Prompt } from './prompt.js';
+import type { PromptText } from './prompt.js';
 import type { Usage } from './types.js';
+
+export const OUTPUT_FORMAT = { type: 'json_schema', schema: MODEL_ANSWER_SCHEMA } as const;
 
 export interface ClaudeOptions {
   model: string;
   maxOutputTokens?: number;
-  /** Overall deadline for the call, retries included. */
-  timeoutMs?: number;
+  /** Ends the call, retries included: the overall deadline and any cancellation. */
   signal?: AbortSignal;
 }
 
@@ -16,46 +18,94 @@ export type ClaudeReply =
 
 const NO_USAGE: Usage = { input_tokens: 0, output_tokens: 0 };
 
-/** The client honours ANTHROPIC_BASE_URL; retries (429, 529, 5xx, retry-after) are the SDK's, bounded. */
-export function createClaudeClient(apiKey: string): Anthropic {
-  return new Anthropic({ apiKey, maxRetries: 2, timeout: 60_000 });
+/** Attempts per request: the first and two retries. */
+export const MAX_RETRIES = 2;
+
+/**
+ * The client honours ANTHROPIC_BASE_URL. Retries of 408, 409, 429, 529 and other 5xx answers,
+ * after `retry-after` when the API sends one, are the SDK's; they are bounded by MAX_RETRIES and,
+ * whatever `retry-after` says, by the deadline the caller's signal carries.
+ */
+export function createClaudeClient(
+  apiKey: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Anthropic {
+  const httpsProxy = env.HTTPS_PROXY || env.https_proxy;
+  const httpProxy = env.HTTP_PROXY || env.http_proxy;
+  const noProxy = env.NO_PROXY ?? env.no_proxy;
+  return new Anthropic({
+    apiKey,
+    maxRetries: MAX_RETRIES,
+    timeout: 60_000,
+    // The SDK's fetch ignores HTTPS_PROXY / NO_PROXY; undici's agent for them honours both.
+    ...((httpsProxy || httpProxy) && {
+      fetch: undiciFetch as unknown as ClientOptions['fetch'],
+      fetchOptions: {
+        dispatcher: new EnvHttpProxyAgent({ httpProxy, httpsProxy, noProxy }),
+      } as unknown as ClientOptions['fetchOptions'],
+    }),
+  });
 }
+
+/** The request both the token count and the call send: system, message and output schema. */
+function request(prompt: PromptText, model: string) {
+  return {
+    model,
+    system: prompt.system,
+    messages: [{ role: 'user' as const, content: prompt.user }],
+    output_config: { format: OUTPUT_FORMAT },
+  };
+}
+
+/** Counts the request's input tokens with `POST /v1/messages/count_tokens`; rejects when it cannot. */
+export async function countPromptTokens(
+  client: Anthropic,
+  prompt: PromptText,
+  options: { model: string; signal?: AbortSignal },
+): Promise<number> {
+  const signal = AbortSignal.any([
+    AbortSignal.timeout(15_000),
+    ...(options.signal ? [options.signal] : []),
+  ]);
+  const counted = await client.messages.countTokens(request(prompt, options.model), {
+    signal,
+    maxRetries: 1,
+  });
+  return counted.input_tokens;
+}
+
+const STOPPED: Record<string, string> = {
+  refusal: 'the model declined to answer (stop_reason refusal)',
+  max_tokens: 'the answer was cut at the output limit (stop_reason max_tokens)',
+  model_context_window_exceeded:
+    "the prompt did not fit the model's context window (stop_reason model_context_window_exceeded)",
+};
 
 /** Asks Claude for a structured answer; any failure is a reason, never an exception. */
 export async function askClaude(
   client: Anthropic,
-  prompt: Prompt,
+  prompt: PromptText,
   options: ClaudeOptions,
 ): Promise<ClaudeReply> {
-  const signal = AbortSignal.any([
-    AbortSignal.timeout(options.timeoutMs ?? 120_000),
-    ...(options.signal ? [options.signal] : []),
-  ]);
   let message: Anthropic.Message;
   try {
+    // No tools: the model reads the evidence and answers, nothing else.
     message = await client.messages.create(
-      {
-        model: options.model,
-        max_tokens: options.maxOutputTokens ?? 2000,
-        system: prompt.system,
-        messages: [{ role: 'user', content: prompt.user }],
-        output_config: { format: { type: 'json_schema', schema: MODEL_ANSWER_SCHEMA } },
-      },
-      { signal },
+      { ...request(prompt, options.model), max_tokens: options.maxOutputTokens ?? 2000 },
+      { signal: options.signal },
     );
   } catch (error) {
-    return { ok: false, reason: describeApiError(error, options.model), usage: NO_USAGE };
+    return { ok: false, reason: describeApiError(error, options), usage: NO_USAGE };
   }
   const usage = {
-    input_tokens: message.usage.input_tokens,
-    output_tokens: message.usage.output_tokens,
+    input_tokens: message.usage?.input_tokens ?? 0,
+    output_tokens: message.usage?.output_tokens ?? 0,
   };
   if (message.stop_reason !== 'end_turn') {
-    return {
-      ok: false,
-      reason: `the model stopped early (stop_reason ${message.stop_reason})`,
-      usage,
-    };
+    const reason =
+      STOPPED[message.stop_reason ?? ''] ??
+      `the model stopped early (stop_reason ${message.stop_reason})`;
+    return { ok: false, reason, usage };
   }
   const text = message.content
     .flatMap((block) => (block.type === 'text' ? [block.text] : []))
@@ -68,32 +118,51 @@ export async function askClaude(
   }
   const parsed = ModelAnswer.safeParse(json);
   if (!parsed.success) {
+    const issue = parsed.error.issues[0];
     return {
       ok: false,
-      reason: `the model's answer did not match the schema (${parsed.error.issues[0].message})`,
+      reason: `the model's answer did not match the schema (${issue.path.join('.') || 'answer'}: ${issue.message})`,
       usage,
     };
   }
   return { ok: true, answer: parsed.data, usage };
 }
 
-function describeApiError(error: unknown, model: string): string {
+/** One sentence that names the input to fix, when there is one. */
+export function describeApiError(error: unknown, options: ClaudeOptions): string {
+  if (options.signal?.aborted) {
+    const cause = options.signal.reason as { name?: unknown } | undefined;
+    return cause?.name === 'TimeoutError'
+      ? 'the Anthropic API did not answer before the deadline (retries included)'
+      : 'the Anthropic API call was cancelled';
+  }
   if (error instanceof Anthropic.AuthenticationError) {
     return 'the Anthropic API rejected the key (401): check the anthropic-api-key input';
   }
-  if (error instanceof Anthropic.NotFoundError) {
-    return `the Anthropic API does not know the model "${model}" (404): check the model input`;
+  if (error instanceof Anthropic.PermissionDeniedError) {
+    return 'the Anthropic API refused this key access (403): check the anthropic-api-key input and its workspace';
   }
-  if (error instanceof Anthropic.RateLimitError)
-    return 'the Anthropic API is rate limiting this key (429) after retries';
-  if (
-    error instanceof Anthropic.APIConnectionTimeoutError ||
-    (error instanceof Error && error.name === 'AbortError')
-  ) {
-    return 'the Anthropic API did not answer in time';
+  if (error instanceof Anthropic.NotFoundError) {
+    return `the Anthropic API does not know the model "${options.model}" (404): check the model input`;
+  }
+  if (error instanceof Anthropic.BadRequestError) {
+    return `the Anthropic API rejected the request (400): ${error.message.slice(0, 300)}`;
+  }
+  const retries = `after ${MAX_RETRIES} retries`;
+  if (error instanceof Anthropic.RateLimitError) {
+    return `the Anthropic API is rate limiting this key (429) ${retries}`;
+  }
+  if (error instanceof Anthropic.APIError && error.status === 529) {
+    return `the Anthropic API is overloaded (529) ${retries}`;
+  }
+  if (error instanceof Anthropic.APIConnectionTimeoutError) {
+    return `the Anthropic API did not answer in time ${retries}`;
+  }
+  if (error instanceof Anthropic.APIConnectionError) {
+    return `the Anthropic API could not be reached ${retries}: ${error.message.slice(0, 200)}`;
   }
   if (error instanceof Anthropic.APIError) {
-    return `the Anthropic API failed (${error.status ?? 'no status'}): ${error.message.slice(0, 200)}`;
+    return `the Anthropic API failed (${error.status ?? 'no status'}) ${retries}: ${error.message.slice(0, 200)}`;
   }
   return `the Anthropic API call failed: ${error instanceof Error ? error.message : String(error)}`;
 }

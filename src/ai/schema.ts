@@ -7,8 +7,9 @@ export const ModelAnswer = z.object({
   cited_signature_ids: z.array(z.string()).max(20),
   cited_commit_shas: z.array(z.string()).max(20),
   next_steps: z.array(z.string().max(500)).max(8),
-  confidence: z.enum(['low', 'medium', 'high']),
-  severity: z.enum(['none', 'low', 'medium', 'high', 'critical']),
+  // Advisory fields: a value outside the schema is dropped, not a reason to lose the analysis.
+  confidence: z.enum(['low', 'medium', 'high']).optional().catch(undefined),
+  severity: z.enum(['none', 'low', 'medium', 'high', 'critical']).optional().catch(undefined),
 });
 export type ModelAnswer = z.infer<typeof ModelAnswer>;
 
@@ -27,10 +28,27 @@ export const MODEL_ANSWER_SCHEMA = {
   properties: {
     summary: { type: 'string', description: 'Two or three sentences for the engineer on call.' },
     root_cause: { type: 'string', description: 'The most likely cause, citing the evidence.' },
-    cited_signature_ids: { type: 'array', items: { type: 'string' } },
-    cited_commit_shas: { type: 'array', items: { type: 'string' } },
-    next_steps: { type: 'array', items: { type: 'string' } },
+    cited_signature_ids: {
+      type: 'array',
+      items: { type: 'string' },
+      description: 'Ids of the signatures in the evidence that the explanation rests on.',
+    },
+    cited_commit_shas: {
+      type: 'array',
+      items: { type: 'string' },
+      description:
+        'SHAs (7 characters or more) of commits in the evidence that the explanation blames.',
+    },
+    next_steps: {
+      type: 'array',
+      items: { type: 'string' },
+      description: 'Concrete checks for the engineer on call, most useful first.',
+    },
     confidence: { type: 'string', enum: ['low', 'medium', 'high'] },
-    severity: { type: 'string', enum: ['none', 'low', 'medium', 'high', 'critical'] },
+    severity: {
+      type: 'string',
+      enum: ['none', 'low', 'medium', 'high', 'critical'],
+      description: 'Your own assessment of the impact; advisory, the verdict is already decided.',
+    },
   },
 } as const;

@@ -24,11 +24,25 @@ export interface Analysis {
   model?: string;
   /** Why the model's analysis is absent, when a key was given. */
   fallbackReason?: string;
+  /** What was sent, when a model was asked. */
+  prompt?: PromptSummary;
+}
+
+export interface PromptSummary {
+  /** System prompt, message and schema together. */
+  tokens: number;
+  budget: number;
+  measuredWith: 'count_tokens' | 'estimate';
+  /** Sections left out to fit the budget, and sections kept shorter. */
+  cut: string[];
+  shortened: string[];
 }
 
 export interface Usage {
   input_tokens: number;
   output_tokens: number;
+  /** Dollars, from the price table; null when the model has no price there. */
+  cost_usd?: number | null;
 }
 
 export interface AnalysisResult {

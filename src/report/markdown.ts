@@ -1,5 +1,6 @@
 import type { Verdict } from '../compare/index.js';
 import { fence, formatDuration, formatTime, shortSha, truncate } from '../text.js';
+import { formatCost } from '../ai/index.js';
 import { insightsUrl, logGroupUrl, signatureQuery } from './links.js';
 import type { Report, ReportSignature } from './types.js';
 
@@ -173,12 +174,21 @@ function deployLine(report: Report): string {
 }
 
 function footer(report: Report): string {
-  const model =
-    report.analysis.source === 'claude'
-      ? `${escapeInline(report.analysis.model ?? '')} · ${report.usage.input_tokens} in / ${report.usage.output_tokens} out tokens`
-      : 'statistics only';
-  const run = report.context.runUrl ? ` · [run](${report.context.runUrl})` : '';
-  return `<sub>Aftershock ${report.version} · ${model} · ${report.events.baseline} events before, ${report.events.after} after${run}</sub>`;
+  const { analysis, usage } = report;
+  const parts = [`Aftershock ${report.version}`];
+  parts.push(
+    analysis.source === 'claude' ? escapeInline(analysis.model ?? 'Claude') : 'statistics only',
+  );
+  // A fallback after the model answered (max_tokens, invalid JSON) was still paid for.
+  if (usage.input_tokens > 0) {
+    parts.push(
+      `${usage.input_tokens.toLocaleString('en-US')} in / ${usage.output_tokens.toLocaleString('en-US')} out tokens`,
+      formatCost(analysis.model ?? '', usage),
+    );
+  }
+  parts.push(`${report.events.baseline} events before, ${report.events.after} after`);
+  if (report.context.runUrl) parts.push(`[run](${report.context.runUrl})`);
+  return `<sub>${parts.join(' · ')}</sub>`;
 }
 
 /** The Markdown report: the CLI prints it, the job summary and the PR comment show it. */
