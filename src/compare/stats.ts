@@ -1,4 +1,8 @@
-/** Exact binomial tails and intervals, from the regularised incomplete beta function. */
+/**
+ * Exact binomial tails and intervals, from the regularised incomplete beta function. Counts may
+ * be fractional: the beta function extends the tails smoothly between whole counts, which is what
+ * the tests of bursty signatures need (their counts are scaled down, see bursts.ts).
+ */
 
 const LANCZOS = [
   676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
@@ -78,11 +82,11 @@ export function clopperPearson(k: number, n: number, confidence = 0.95): [number
   return [lower, upper];
 }
 
-/** Root of an increasing function on (0, 1). */
+/** Root of an increasing function on (0, 1), to a relative precision of 1e-7. */
 function bisect(f: (p: number) => number): number {
   let low = 0;
   let high = 1;
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 100 && high - low > 1e-7 * high; i++) {
     const mid = (low + high) / 2;
     if (f(mid) < 0) low = mid;
     else high = mid;
@@ -100,4 +104,11 @@ export function holmAdjust(pValues: number[]): number[] {
     adjusted[index] = running;
   });
   return adjusted;
+}
+
+/** Median of a non-empty list. */
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }

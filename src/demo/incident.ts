@@ -2,13 +2,16 @@ import type { CommitRange } from '../commits/index.js';
 
 /**
  * The demo incident: a checkout service's error log an hour before and ten minutes after a
- * deploy. Recurring errors keep their rates, a scheduled export fails in bursts every quarter
- * hour, and the deploy adds a NullPointerException on the coupon path.
+ * deploy. A newsletter went out with the deploy, so traffic and the recurring errors rise a little
+ * together; a scheduled export fails in bursts every quarter hour; and the deploy adds a
+ * NullPointerException on the coupon path.
  */
 export const DEMO_DEPLOYED_AT = Date.UTC(2026, 10, 20, 14, 10, 0);
 export const DEMO_BASELINE_MS = 60 * 60_000;
 export const DEMO_SOAK_MS = 10 * 60_000;
 export const DEMO_LOG_GROUP = '/ecs/checkout-service';
+/** The traffic shift: recurring errors come this much more often after the deploy. */
+const TRAFFIC_AFTER = 1.5;
 
 /** A small deterministic generator (mulberry32), so the demo prints the same report every run. */
 function random(seed: number): () => number {
@@ -38,25 +41,31 @@ function poissonTimes(next: () => number, start: number, end: number, perMinute:
   }
 }
 
-function recurring(next: () => number, start: number, end: number): Line[] {
+function recurring(next: () => number, start: number, end: number, traffic = 1): Line[] {
   const lines: Line[] = [];
-  for (const at of poissonTimes(next, start, end, 1.2)) {
+  for (const at of poissonTimes(next, start, end, 2 * traffic)) {
     const order = 40_000 + Math.floor(next() * 9_999);
     lines.push({
       at,
       text: `${stamp(at)} ERROR [http-nio-8080-exec-${1 + Math.floor(next() * 8)}] c.s.payments.PaymentClient - Payment gateway timed out after 3000ms for order ${order}`,
     });
   }
-  for (const at of poissonTimes(next, start, end, 0.5)) {
+  for (const at of poissonTimes(next, start, end, 1 * traffic)) {
     lines.push({
       at,
       text: `${stamp(at)} WARN  [http-nio-8080-exec-${1 + Math.floor(next() * 8)}] c.s.inventory.StockClient - Stock lookup timeout for sku ${100_000 + Math.floor(next() * 899_999)}, serving cached level`,
     });
   }
-  for (const at of poissonTimes(next, start, end, 0.3)) {
+  for (const at of poissonTimes(next, start, end, 0.6 * traffic)) {
     lines.push({
       at,
       text: `${stamp(at)} ERROR [http-nio-8080-exec-${1 + Math.floor(next() * 8)}] c.s.api.ErrorHandler - Request failed: POST /api/cart/items status=502 upstream=pricing-service latency=${200 + Math.floor(next() * 800)}ms`,
+    });
+  }
+  for (const at of poissonTimes(next, start, end, 0.9 * traffic)) {
+    lines.push({
+      at,
+      text: `${stamp(at)} ERROR [lettuce-nioEventLoop-4-${1 + Math.floor(next() * 4)}] c.s.session.SessionStore - Redis command timed out after ${500 + Math.floor(next() * 100)}ms, retrying`,
     });
   }
   return lines;
@@ -116,7 +125,7 @@ export function demoLogs(): { before: string; after: string } {
       ...cronBursts(next, baselineStart, DEMO_DEPLOYED_AT),
     ]),
     after: render([
-      ...recurring(next, DEMO_DEPLOYED_AT, afterEnd),
+      ...recurring(next, DEMO_DEPLOYED_AT, afterEnd, TRAFFIC_AFTER),
       ...cronBursts(next, DEMO_DEPLOYED_AT, afterEnd),
       ...couponCrashes(next, DEMO_DEPLOYED_AT, afterEnd),
     ]),

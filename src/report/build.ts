@@ -2,9 +2,9 @@ import type { AnalysisResult } from '../ai/index.js';
 import type { CommitRange, Suspect } from '../commits/index.js';
 import type { Comparison, Finding } from '../compare/index.js';
 import type { DeployedAtSource } from '../config.js';
-import { redactDeep } from '../redact.js';
+import { redact, redactDeep } from '../redact.js';
 import type { MinedSignatures, Windows } from '../signatures/index.js';
-import type { Report, ReportSignature } from './types.js';
+import type { Report, ReportContext, ReportSignature } from './types.js';
 
 export interface ReportInput {
   version: string;
@@ -19,6 +19,8 @@ export interface ReportInput {
   result: AnalysisResult;
   /** Credentials to scrub wherever they appear, besides the patterns of redact(). */
   secrets?: readonly string[];
+  /** Where the run happened, for links; absent parts leave their links out. */
+  context?: ReportContext;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -30,7 +32,7 @@ export function buildReport(input: ReportInput): Report {
     version: input.version,
     verdict: comparison.verdict,
     reason: comparison.reason,
-    summary: summaryLine(comparison),
+    summary: summaryLine(comparison, input.secrets),
     deployedAt: { time: iso(input.deployedAt), source: input.deployedAtSource },
     windows: {
       baseline: { start: iso(windows.baseline.start), end: iso(windows.baseline.end) },
@@ -50,11 +52,20 @@ export function buildReport(input: ReportInput): Report {
     analysis: input.result.analysis,
     usage: input.result.usage,
     notes: [...comparison.notes, ...range.notes],
+    context: input.context ?? {},
+    ...statistics(comparison),
   };
   return redactDeep(report, input.secrets);
 }
 
-function toReportSignature(finding: Finding): ReportSignature {
+/** The evidence behind a signature's test, beyond the fields of ReportSignature. */
+interface SignatureEvidence {
+  expectedAfter?: number;
+  threshold?: number;
+  burstiness?: number;
+}
+
+function toReportSignature(finding: Finding): ReportSignature & SignatureEvidence {
   return {
     id: finding.id,
     template: finding.template,
@@ -77,6 +88,21 @@ function toReportSignature(finding: Finding): ReportSignature {
     adjustedPValue: finding.adjustedPValue,
     why: finding.why,
     ...(finding.firstSeenAfter !== undefined && { firstSeenAfter: iso(finding.firstSeenAfter) }),
+    ...(finding.expectedAfter !== undefined && { expectedAfter: round(finding.expectedAfter) }),
+    ...(finding.threshold !== undefined && { threshold: round(finding.threshold) }),
+    ...(finding.burstiness !== undefined && { burstiness: round(finding.burstiness) }),
+  };
+}
+
+/** The common trend and the parameters of the test, so a reader can redo the arithmetic. */
+function statistics(comparison: Comparison): { statistics?: object } {
+  if (!comparison.trend || !comparison.parameters) return {};
+  const { factor, signatures, shift, pValue } = comparison.trend;
+  return {
+    statistics: {
+      trend: { factor: round(factor), recurringSignatures: signatures, shift, pValue },
+      parameters: comparison.parameters,
+    },
   };
 }
 
@@ -85,10 +111,11 @@ function round(value: number): number {
 }
 
 /** The `summary` output: verdict, reason, and the top flagged template for people reading a chat. */
-function summaryLine(comparison: Comparison): string {
+function summaryLine(comparison: Comparison, secrets?: readonly string[]): string {
   const top = comparison.findings.find((f) => f.status === 'new' || f.status === 'increased');
   const suffix = top ? ` ${top.template}` : '';
-  return oneLine(`${comparison.verdict}: ${comparison.reason}${suffix}`);
+  // Redact before cutting: a secret cut in half no longer matches its pattern.
+  return oneLine(redact(`${comparison.verdict}: ${comparison.reason}${suffix}`, secrets));
 }
 
 /** Outputs and step logs are one line; log text may carry newlines and control characters. */

@@ -26,6 +26,19 @@ export interface Signature {
   examples: string[];
   /** Timestamp (ms) of the first occurrence in the after window, when the source gave times. */
   firstSeenAfter?: number;
+  /** Counts over time in both windows, to tell a bursty signature from a steady one. */
+  buckets?: Buckets;
+}
+
+/**
+ * Counts per time bucket of equal length, from the start of each window. Events without a
+ * timestamp, or with one outside their window, are counted in `unbucketed` instead.
+ */
+export interface Buckets {
+  bucketMs: number;
+  baseline: number[];
+  after: number[];
+  unbucketed: Record<WindowName, number>;
 }
 
 export interface SourceFailure {
@@ -50,6 +63,15 @@ export interface MineOptions extends MinerOptions {
 }
 
 const MAX_EXAMPLE_CHARS = 4000;
+const MAX_BUCKETS_PER_WINDOW = 1000;
+
+/** Whole minutes, at least one, and few enough buckets per window to keep memory bounded. */
+export function bucketLength(windows: Windows): number {
+  const longest = Math.max(
+    ...[windows.baseline, windows.after].map((range) => range.end - range.start),
+  );
+  return Math.max(1, Math.ceil(longest / MAX_BUCKETS_PER_WINDOW / 60_000)) * 60_000;
+}
 
 /** Short, stable id of a template: the same template gives the same id on every machine. */
 export function signatureId(template: string): string {
@@ -65,6 +87,38 @@ interface Tally {
   afterExamples: string[];
   beforeExamples: string[];
   firstSeenAfter?: number;
+  buckets: Buckets;
+}
+
+function emptyBuckets(bucketMs: number): Buckets {
+  return { bucketMs, baseline: [], after: [], unbucketed: { baseline: 0, after: 0 } };
+}
+
+/** Arrays are filled on the first timestamped event, so signatures without times cost nothing. */
+function countInBucket(
+  buckets: Buckets,
+  window: WindowName,
+  range: TimeRange,
+  timestamp: number | undefined,
+): void {
+  const index =
+    timestamp === undefined ? -1 : Math.floor((timestamp - range.start) / buckets.bucketMs);
+  const length = Math.ceil((range.end - range.start) / buckets.bucketMs);
+  if (!(index >= 0 && index < length)) {
+    buckets.unbucketed[window]++;
+    return;
+  }
+  if (buckets[window].length === 0) buckets[window] = new Array<number>(length).fill(0);
+  buckets[window][index]++;
+}
+
+function mergeBuckets(into: Buckets, from: Buckets): void {
+  for (const window of ['baseline', 'after'] as const) {
+    into.unbucketed[window] += from.unbucketed[window];
+    if (from[window].length === 0) continue;
+    if (into[window].length === 0) into[window] = [...from[window]];
+    else from[window].forEach((count, i) => (into[window][i] += count));
+  }
 }
 
 /**
@@ -117,6 +171,7 @@ async function mineSource(
   const tallies: Tally[] = [];
   const eventsRead = { baseline: 0, after: 0 };
   const keep = options.examplesPerSignature ?? 3;
+  const bucketMs = bucketLength(windows);
   try {
     for (const window of ['baseline', 'after'] as const) {
       for await (const event of source.events(window, windows[window], options.signal)) {
@@ -130,7 +185,9 @@ async function mineSource(
           after: 0,
           afterExamples: [],
           beforeExamples: [],
+          buckets: emptyBuckets(bucketMs),
         });
+        countInBucket(tally.buckets, window, windows[window], event.timestamp);
         tally.level = higherLevel(tally.level, detectLevel(event.message, event.level));
         if (tally.kind === 'error') tally.kind = detectKind(event.message);
         const examples = window === 'after' ? tally.afterExamples : tally.beforeExamples;
@@ -184,9 +241,11 @@ function mergeBySignature(results: SourceResult[], keep: number): Signature[] {
           after: tally.after,
           examples: examples.slice(0, keep),
           ...(tally.firstSeenAfter !== undefined && { firstSeenAfter: tally.firstSeenAfter }),
+          buckets: tally.buckets,
         });
         continue;
       }
+      if (existing.buckets) mergeBuckets(existing.buckets, tally.buckets);
       existing.before += tally.before;
       existing.after += tally.after;
       existing.level = higherLevel(existing.level, tally.level);
