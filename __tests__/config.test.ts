@@ -57,6 +57,9 @@ describe('defaults', () => {
       headSha: undefined,
       failOn: ['regression'],
       comment: { mode: 'auto' },
+      significance: 0.01,
+      minRatio: 1.5,
+      minEvents: 5,
     } satisfies Config);
     expect(DEFAULT_MODEL).toBe('claude-sonnet-5-5');
     expect(DEFAULT_MAX_PROMPT_TOKENS).toBe(20000);
@@ -318,6 +321,22 @@ describe('max-prompt-tokens', () => {
   });
 });
 
+describe('sensitivity', () => {
+  it('defaults to the method of docs/statistics.md', () => {
+    expect(parse()).toMatchObject({ significance: 0.01, minRatio: 1.5, minEvents: 5 });
+  });
+
+  it.each([
+    [INPUT.significance, '0.05', 'significance', 0.05],
+    [INPUT.significance, '0.2', 'significance', 0.2],
+    [INPUT.minRatio, '2', 'minRatio', 2],
+    [INPUT.minRatio, '1.25', 'minRatio', 1.25],
+    [INPUT.minEvents, '20', 'minEvents', 20],
+  ] as const)('%s %j', (input, text, field, expected) => {
+    expect(parse({ [input]: text })[field]).toBe(expected);
+  });
+});
+
 describe('aws-region', () => {
   it.each(['us-east-1', 'eu-west-2', 'ap-southeast-1', 'us-gov-west-1', 'cn-north-1'])(
     'accepts %s',
@@ -480,6 +499,22 @@ const badCases: BadCase[] = [
       valid: SHA_FORM,
     })),
   ),
+
+  ...['0', '0.5', '-0.01', 'high', '1e-2'].map((value) => ({
+    input: INPUT.significance,
+    value,
+    valid: /a false-alarm rate above 0 and at most 0.2/,
+  })),
+  ...['0.9', '101', 'x2', '-2'].map((value) => ({
+    input: INPUT.minRatio,
+    value,
+    valid: /a rate ratio from 1 to 100/,
+  })),
+  ...['0', '2.5', 'five', '-1'].map((value) => ({
+    input: INPUT.minEvents,
+    value,
+    valid: /a whole number of events from 1/,
+  })),
 ];
 
 describe('every bad value is one ConfigError line naming the input, value and what is valid', () => {

@@ -72,6 +72,11 @@ Commits and analysis:
   --model MODEL             default claude-sonnet-5-5
   --max-prompt-tokens N     default 20000
 
+Sensitivity (see docs/statistics.md):
+  --significance ALPHA      false-alarm rate across all signatures (default 0.01)
+  --min-ratio RATIO         smallest rise in rate that counts (default 1.5)
+  --min-events N            fewest events after the deploy to flag a rise (default 5)
+
 Output:
   --fail-on VERDICTS        verdicts that exit 1 (default regression)
   --json PATH               also write report.json to PATH ("-" prints JSON instead of Markdown)
@@ -193,6 +198,9 @@ const ANALYZE_OPTIONS = {
   [INPUT.baseSha]: { type: 'string' },
   [INPUT.headSha]: { type: 'string' },
   [INPUT.failOn]: { type: 'string' },
+  [INPUT.significance]: { type: 'string' },
+  [INPUT.minRatio]: { type: 'string' },
+  [INPUT.minEvents]: { type: 'string' },
   before: { type: 'string' },
   after: { type: 'string' },
   commits: { type: 'string' },

@@ -1,3 +1,4 @@
+import { DEFAULT_ALPHA, DEFAULT_MIN_EVENTS, DEFAULT_MIN_RATIO } from './compare/index.js';
 import { VERDICTS, type Verdict } from './compare/verdict.js';
 
 /** Input names of action.yml; the CLI's flags carry the same names. */
@@ -16,6 +17,9 @@ export const INPUT = {
   headSha: 'head-sha',
   failOn: 'fail-on',
   comment: 'comment',
+  significance: 'significance',
+  minRatio: 'min-ratio',
+  minEvents: 'min-events',
 } as const;
 
 export type InputName = (typeof INPUT)[keyof typeof INPUT];
@@ -62,6 +66,10 @@ export interface Config {
   headSha?: string;
   failOn: Verdict[];
   comment: CommentTarget;
+  /** Sensitivity of the test: family-wise false-alarm rate, smallest rise, fewest events. */
+  significance: number;
+  minRatio: number;
+  minEvents: number;
 }
 
 /** A configuration mistake: one line naming the input, the value and what would be valid. */
@@ -116,6 +124,22 @@ export function parseConfig(raw: RawInputs, context: ConfigContext): Config {
     headSha: parseSha(INPUT.headSha, value(INPUT.headSha)),
     failOn: parseFailOn(raw[INPUT.failOn]),
     comment: parseComment(value(INPUT.comment)),
+    significance: parseNumber(INPUT.significance, value(INPUT.significance), DEFAULT_ALPHA, {
+      min: 1e-6,
+      max: 0.2,
+      expected: 'a false-alarm rate above 0 and at most 0.2, such as 0.01',
+    }),
+    minRatio: parseNumber(INPUT.minRatio, value(INPUT.minRatio), DEFAULT_MIN_RATIO, {
+      min: 1,
+      max: 100,
+      expected: 'a rate ratio from 1 to 100, such as 1.5',
+    }),
+    minEvents: parseNumber(INPUT.minEvents, value(INPUT.minEvents), DEFAULT_MIN_EVENTS, {
+      min: 1,
+      max: 1_000_000,
+      integer: true,
+      expected: 'a whole number of events from 1, such as 5',
+    }),
   };
 }
 
@@ -281,6 +305,20 @@ function parseFailOn(text: string | undefined): Verdict[] {
     }
   }
   return verdicts as Verdict[];
+}
+
+function parseNumber(
+  input: string,
+  text: string,
+  fallback: number,
+  rule: { min: number; max: number; integer?: boolean; expected: string },
+): number {
+  if (!text) return fallback;
+  const number = /^\d+(?:\.\d+)?$/.test(text) ? Number(text) : NaN;
+  if (!(number >= rule.min && number <= rule.max) || (rule.integer && !Number.isInteger(number))) {
+    throw new ConfigError(input, text, rule.expected);
+  }
+  return number;
 }
 
 function parseComment(text: string): CommentTarget {

@@ -16,7 +16,9 @@ export type PipelineConfig = Pick<
   | 'baselineMs'
   | 'model'
   | 'maxPromptTokens'
->;
+> &
+  /** Sensitivity; the defaults of docs/statistics.md when left out. */
+  Partial<Pick<Config, 'significance' | 'minRatio' | 'minEvents'>>;
 
 export interface PipelineDeps {
   sources: LogSource[];
@@ -42,7 +44,10 @@ export function windowsFor(config: Pick<Config, 'deployedAt' | 'soakMs' | 'basel
 export async function runPipeline(config: PipelineConfig, deps: PipelineDeps): Promise<Report> {
   const windows = windowsFor(config);
   const mined = await mineSignatures(deps.sources, windows, { signal: deps.signal });
-  const comparison = compare({ mined, baselineMs: config.baselineMs, afterMs: config.soakMs });
+  const comparison = compare(
+    { mined, baselineMs: config.baselineMs, afterMs: config.soakMs },
+    { alpha: config.significance, minRatio: config.minRatio, minEvents: config.minEvents },
+  );
   const range = await deps.loadCommits().catch((error: unknown): CommitRange => ({
     commits: [],
     notes: [`Commits could not be read: ${error instanceof Error ? error.message : String(error)}`],
