@@ -105,6 +105,12 @@ describe('compare', () => {
     expect(result.reason).toContain('logged nothing');
   });
 
+  it('errors that stop because the service stopped logging are inconclusive, not resolved', async () => {
+    const result = await run(repeat(60, timeout), [], { loggedAnything: false });
+    expect(result.verdict).toBe('inconclusive');
+    expect(result.reason).toContain('logged nothing after the deploy');
+  });
+
   it('no error events from a service that logs is clean', async () => {
     const result = await run([], [], { loggedAnything: true });
     expect(result.verdict).toBe('clean');

@@ -399,6 +399,13 @@ function decide(
   }
 
   const { baseline, after } = mined.eventsRead;
+  // Errors that stop with everything else are a silent service, not a fix.
+  if (after === 0 && mined.loggedAfter === false) {
+    return {
+      verdict: 'inconclusive',
+      reason: 'The service logged nothing after the deploy: is it running?',
+    };
+  }
   if (baseline + after === 0) {
     if (mined.loggedAfter === true) {
       return { verdict: 'clean', reason: 'No error events before or after the deploy.' };
