@@ -95,7 +95,7 @@ describe('renderMarkdown', () => {
   it('starts with the verdict and shows the flagged signature, its suspect and an example in a fence', () => {
     const markdown = renderMarkdown(report([signature()]));
     expect(markdown.split('\n')[0]).toMatch(/^### 🔴 Regression: /);
-    expect(markdown).toContain('| new |');
+    expect(markdown).toContain('| 🆕 new |');
     expect(markdown).toContain('`3f9e8d7`');
     expect(markdown).toMatch(/```\nERROR CartService - NullPointerException for cart 9f3c2a1b/);
   });
@@ -106,8 +106,8 @@ describe('renderMarkdown', () => {
       examples: ['line one\n```\n@everyone please click ![img](http://x/y.png)\n```'],
     });
     const markdown = renderMarkdown(report([hostile]));
-    const tableRow = markdown.split('\n').find((line) => line.startsWith('| new |')) ?? '';
-    expect(tableRow.split(/(?<!\\)\|/).length).toBe(8); // 6 cells: pipes in the template are escaped
+    const tableRow = markdown.split('\n').find((line) => line.startsWith('| 🆕 new |')) ?? '';
+    expect(tableRow.split(/(?<!\\)\|/).length).toBe(9); // 7 cells: pipes in the template are escaped
     expect(tableRow).toContain('```` ERROR @admin \\| `x` ``` ````');
     // The example sits inside a fence longer than its own backtick runs.
     expect(markdown).toContain('````\nline one\n```\n@everyone');

@@ -155,15 +155,18 @@ export function rankSuspects(findings: Finding[], range: CommitRange): Suspect[]
       }
     }
     if (best) {
+      const evidence = best.evidence.reasons
+        .sort((a, b) => b.weight - a.weight)
+        .slice(0, 3)
+        .map((r) => r.text);
       suspects.push({
         sha: best.commit.sha,
         signatureId: finding.id,
         score: Math.round(best.evidence.score * 10) / 10,
-        reason: `${best.commit.sha.slice(0, 7)} "${best.commit.subject}" ${best.evidence.reasons
-          .sort((a, b) => b.weight - a.weight)
-          .slice(0, 3)
-          .map((r) => r.text)
-          .join('; ')}`,
+        reason: `${best.commit.sha.slice(0, 7)} "${best.commit.subject}" ${evidence.join('; ')}`,
+        subject: best.commit.subject,
+        ...(best.commit.author !== undefined && { author: best.commit.author }),
+        evidence,
       });
     }
   }

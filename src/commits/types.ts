@@ -27,5 +27,10 @@ export interface Suspect {
   sha: string;
   signatureId: string;
   score: number;
+  /** One line: the commit, its subject and the evidence. */
   reason: string;
+  subject?: string;
+  author?: string;
+  /** The pieces of evidence, strongest first. */
+  evidence?: string[];
 }

@@ -4,6 +4,7 @@ import type { Comparison, Finding } from '../compare/index.js';
 import type { DeployedAtSource } from '../config.js';
 import { redact, redactDeep } from '../redact.js';
 import type { MinedSignatures, Windows } from '../signatures/index.js';
+import { timelineFrom, type Timeline } from './timeline.js';
 import type { Report, ReportContext, ReportSignature } from './types.js';
 
 export interface ReportInput {
@@ -88,10 +89,17 @@ function toReportSignature(finding: Finding): ReportSignature & SignatureEvidenc
     adjustedPValue: finding.adjustedPValue,
     why: finding.why,
     ...(finding.firstSeenAfter !== undefined && { firstSeenAfter: iso(finding.firstSeenAfter) }),
+    ...timelineOf(finding),
     ...(finding.expectedAfter !== undefined && { expectedAfter: round(finding.expectedAfter) }),
     ...(finding.threshold !== undefined && { threshold: round(finding.threshold) }),
     ...(finding.burstiness !== undefined && { burstiness: round(finding.burstiness) }),
   };
+}
+
+function timelineOf(finding: Finding): { timeline?: Timeline } {
+  if (!finding.flagged || !finding.buckets) return {};
+  const timeline = timelineFrom(finding.buckets, finding.buckets.after.length);
+  return timeline ? { timeline } : {};
 }
 
 /** The common trend and the parameters of the test, so a reader can redo the arithmetic. */

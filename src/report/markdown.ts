@@ -1,7 +1,9 @@
-import type { Verdict } from '../compare/index.js';
-import { fence, formatDuration, formatTime, shortSha, truncate } from '../text.js';
 import { formatCost } from '../ai/index.js';
+import type { Status, Verdict } from '../compare/index.js';
+import type { Suspect } from '../commits/index.js';
+import { fence, formatDuration, formatTime, shortSha, truncate } from '../text.js';
 import { insightsUrl, logGroupUrl, signatureQuery } from './links.js';
+import { mermaidChart, sparkline } from './timeline.js';
 import type { Report, ReportSignature } from './types.js';
 
 /** GitHub rejects comments longer than this. */
@@ -14,6 +16,14 @@ const VERDICT_HEADLINE: Record<Verdict, string> = {
   warning: '🟠 Warning',
   inconclusive: '⚪ Inconclusive',
   clean: '🟢 Clean',
+};
+
+const STATUS_LABEL: Record<Status, string> = {
+  new: '🆕 new',
+  increased: '📈 increased',
+  decreased: '📉 decreased',
+  resolved: '✅ resolved',
+  unchanged: 'unchanged',
 };
 
 /**
@@ -40,6 +50,9 @@ export function inlineCode(text: string, inTable = false): string {
   return `${ticks}${pad}${flat}${pad}${ticks}`;
 }
 
+const lengthOf = (window: { start: string; end: string }) =>
+  formatDuration(Date.parse(window.end) - Date.parse(window.start));
+
 function ratioText(signature: ReportSignature): string {
   if (signature.ratio === null) return signature.after > 0 ? 'new' : '–';
   return `×${signature.ratio.toFixed(1)}`;
@@ -52,9 +65,15 @@ function commitLink(report: Report, sha: string): string {
     : label;
 }
 
-function suspectFor(report: Report, signature: ReportSignature): string {
-  const suspect = report.suspects.find((s) => s.signatureId === signature.id);
-  return suspect ? commitLink(report, suspect.sha) : '–';
+function suspectOf(report: Report, signature: ReportSignature): Suspect | undefined {
+  return report.suspects.find((s) => s.signatureId === signature.id);
+}
+
+/** `abc1234` Apply stacked coupons (Dana): the commit as a person recognises it. */
+function commitTitle(report: Report, suspect: Suspect): string {
+  const subject = suspect.subject ? ` ${escapeInline(truncate(suspect.subject, 90))}` : '';
+  const author = suspect.author ? ` (${escapeInline(suspect.author)})` : '';
+  return `${commitLink(report, suspect.sha)}${subject}${author}`;
 }
 
 /** Where to look in CloudWatch: the signature's lines over both windows, and its log groups. */
@@ -71,25 +90,67 @@ function cloudWatchLinks(report: Report, signature: ReportSignature): string | u
   const groups = signature.logGroups.map(
     (group) => `[${escapeInline(group)}](${logGroupUrl(region, group)})`,
   );
-  return `[Logs Insights](${query}) · ${groups.join(' · ')}`;
+  return `🔎 [Logs Insights query](${query}) · ${groups.join(' · ')}`;
+}
+
+/**
+ * The first lines: the verdict and what to do about it. For a rise, the signature itself and
+ * its likely cause; otherwise the statistics' reason.
+ */
+function headline(report: Report, flagged: ReportSignature[]): string[] {
+  const top = flagged.find((s) => s.status === 'new' || s.status === 'increased');
+  const title = VERDICT_HEADLINE[report.verdict];
+  if (!top || (report.verdict !== 'regression' && report.verdict !== 'warning')) {
+    return [`### ${title}: ${escapeInline(report.reason)}`];
+  }
+  const rising = flagged.filter((s) => s.status === 'new' || s.status === 'increased').length;
+  const what =
+    top.status === 'new'
+      ? `new error after the deploy, ${top.after}× in ${lengthOf(report.windows.after)} (none in the ${lengthOf(report.windows.baseline)} before)`
+      : `error ×${(top.ratio ?? 0).toFixed(1)} after the deploy, ${top.before} → ${top.after}`;
+  const more = rising > 1 ? ` — and ${rising - 1} more below` : '';
+  const lines = [
+    `### ${title}: ${what}${more}`,
+    `**Error:** ${inlineCode(truncate(top.template, 160))}`,
+  ];
+  const suspect = suspectOf(report, top);
+  lines.push(
+    suspect
+      ? `**Likely cause:** ${commitTitle(report, suspect)}`
+      : report.commits.count > 0
+        ? '**Likely cause:** no commit of the deploy shows evidence; check configuration and dependencies.'
+        : '',
+  );
+  return lines.filter(Boolean);
+}
+
+function deployLine(report: Report): string {
+  const range = report.commits.head
+    ? `${report.commits.base ? `${commitLink(report, report.commits.base)}…` : ''}${commitLink(report, report.commits.head)} (${report.commits.count} commit${report.commits.count === 1 ? '' : 's'})`
+    : 'an unknown range';
+  const groups =
+    report.logGroups.length > 0
+      ? report.logGroups.map((group) => inlineCode(group)).join(', ')
+      : 'local files';
+  return `<sub>Deploy of ${range} at ${formatTime(Date.parse(report.deployedAt.time))} · ${lengthOf(report.windows.after)} after vs ${lengthOf(report.windows.baseline)} before · ${groups}</sub>`;
 }
 
 function flaggedTable(report: Report, flagged: ReportSignature[]): string {
-  const rows = flagged
-    .slice(0, MAX_TABLE_ROWS)
-    .map((s) =>
-      [
-        s.status,
-        `${inlineCode(truncate(s.template, 90), true)} <sub>${s.id}</sub>`,
-        `${s.before} → ${s.after}`,
-        ratioText(s),
-        s.firstSeenAfter ? formatTime(Date.parse(s.firstSeenAfter)).slice(11) : '–',
-        suspectFor(report, s),
-      ].join(' | '),
-    );
+  const rows = flagged.slice(0, MAX_TABLE_ROWS).map((s) => {
+    const suspect = suspectOf(report, s);
+    return [
+      STATUS_LABEL[s.status],
+      `${inlineCode(truncate(s.template, 80), true)} <sub>${s.id}</sub>`,
+      `${s.before} → ${s.after}`,
+      ratioText(s),
+      s.timeline ? `<code>${sparkline(s.timeline)}</code>` : '–',
+      s.firstSeenAfter ? formatTime(Date.parse(s.firstSeenAfter)).slice(11, 16) : '–',
+      suspect ? commitLink(report, suspect.sha) : report.commits.count > 0 ? 'no evidence' : '–',
+    ].join(' | ');
+  });
   return [
-    '| Status | Signature | Before → After | Rate | First seen | Suspect |',
-    '|---|---|---|---|---|---|',
+    '| | Signature | Before → After | Rate | Per minute, deploy at │ | First seen | Suspect |',
+    '|---|---|---|---|---|---|---|',
     ...rows.map((row) => `| ${row} |`),
     ...(flagged.length > MAX_TABLE_ROWS
       ? [`\n…and ${flagged.length - MAX_TABLE_ROWS} more flagged signatures in report.json.`]
@@ -102,15 +163,22 @@ function signatureDetails(
   signature: ReportSignature,
   withExample: boolean,
 ): string {
-  const suspect = report.suspects.find((s) => s.signatureId === signature.id);
+  const suspect = suspectOf(report, signature);
   const lines = [
-    `#### ${signature.status}: ${inlineCode(truncate(signature.template, 120))}`,
-    `${signature.before} in the baseline, ${signature.after} after the deploy (${signature.level}, ${signature.kind}); ${escapeInline(signature.why)}.`,
+    `#### ${STATUS_LABEL[signature.status]}: ${inlineCode(truncate(signature.template, 120))}`,
+    `${signature.before} in the ${lengthOf(report.windows.baseline)} before, ${signature.after} in the ${lengthOf(report.windows.after)} after (${signature.level}, ${signature.kind}): ${escapeInline(signature.why)}.`,
   ];
-  if (suspect)
-    lines.push(`Suspect ${commitLink(report, suspect.sha)}: ${escapeInline(suspect.reason)}`);
+  if (suspect) {
+    const evidence = suspect.evidence?.length ? suspect.evidence : [suspect.reason];
+    lines.push(
+      `**Suspect** ${commitTitle(report, suspect)}\n${evidence.map((e) => `- ${escapeInline(e)}`).join('\n')}`,
+    );
+  }
   const links = cloudWatchLinks(report, signature);
   if (links) lines.push(links);
+  if (withExample && signature.timeline) {
+    lines.push(mermaidChart(signature.timeline, `${signature.id} per minute`));
+  }
   if (withExample && signature.examples[0]) {
     lines.push(fence(truncate(signature.examples[0], 3000)));
   }
@@ -122,11 +190,14 @@ function analysisSection(report: Report): string {
   const title =
     analysis.source === 'claude'
       ? `### Analysis (${escapeInline(analysis.model ?? 'Claude')})`
-      : '### Analysis (statistics)';
-  const parts = [title, escapeInline(analysis.summary)];
+      : '### What to check';
+  const parts = [title];
+  if (analysis.source === 'claude') parts.push(escapeInline(analysis.summary));
   if (analysis.rootCause) parts.push(`**Likely cause:** ${escapeInline(analysis.rootCause)}`);
   if (analysis.nextSteps.length > 0) {
     parts.push(analysis.nextSteps.map((step) => `- ${escapeInline(step)}`).join('\n'));
+  } else if (analysis.source !== 'claude') {
+    parts.push(escapeInline(analysis.summary));
   }
   if (analysis.fallbackReason) {
     parts.push(
@@ -142,35 +213,18 @@ function othersSection(others: ReportSignature[]): string {
     .slice(0, 50)
     .map(
       (s) =>
-        `| ${s.status} | ${inlineCode(truncate(s.template, 90), true)} | ${s.before} → ${s.after} |`,
+        `| ${STATUS_LABEL[s.status]} | ${inlineCode(truncate(s.template, 90), true)} | ${s.before} → ${s.after} |`,
     );
   const more = others.length > 50 ? `\n\n…and ${others.length - 50} more in report.json.` : '';
   return [
     `<details><summary>Other signatures (${others.length})</summary>`,
     '',
-    '| Status | Signature | Before → After |',
+    '| | Signature | Before → After |',
     '|---|---|---|',
     ...rows,
     more,
     '</details>',
   ].join('\n');
-}
-
-function deployLine(report: Report): string {
-  const soak = formatDuration(
-    Date.parse(report.windows.after.end) - Date.parse(report.windows.after.start),
-  );
-  const baseline = formatDuration(
-    Date.parse(report.windows.baseline.end) - Date.parse(report.windows.baseline.start),
-  );
-  const range = report.commits.head
-    ? `${report.commits.base ? `\`${shortSha(report.commits.base)}\`…` : ''}\`${shortSha(report.commits.head)}\` (${report.commits.count} commit${report.commits.count === 1 ? '' : 's'})`
-    : 'unknown range';
-  const groups =
-    report.logGroups.length > 0
-      ? report.logGroups.map((group) => inlineCode(group)).join(', ')
-      : 'local files';
-  return `Deploy ${range} at ${formatTime(Date.parse(report.deployedAt.time))} · ${soak} after vs ${baseline} before · ${groups}`;
 }
 
 function footer(report: Report): string {
@@ -197,7 +251,7 @@ export function renderMarkdown(report: Report, options: { maxChars?: number } = 
   const flagged = report.signatures.filter((s) => s.flagged);
   const others = report.signatures.filter((s) => !s.flagged);
   const head = [
-    `### ${VERDICT_HEADLINE[report.verdict]}: ${escapeInline(report.reason)}`,
+    ...headline(report, flagged),
     deployLine(report),
     ...(report.sources.failed.length > 0
       ? [

@@ -3,6 +3,7 @@ import type { Suspect } from '../commits/index.js';
 import type { Status, Verdict } from '../compare/index.js';
 import type { DeployedAtSource } from '../config.js';
 import type { Kind, Level, SourceFailure } from '../signatures/index.js';
+import type { Timeline } from './timeline.js';
 
 export interface IsoWindow {
   start: string;
@@ -28,6 +29,8 @@ export interface ReportSignature {
   adjustedPValue: number;
   why: string;
   firstSeenAfter?: string;
+  /** Counts per bucket around the deploy; flagged signatures only. */
+  timeline?: Timeline;
 }
 
 export interface ReportContext {
