@@ -42,7 +42,7 @@ export function buildReport(input: ReportInput): Report {
     logGroups: input.logGroups,
     sources: { read: mined.sourcesRead, failed: mined.failures },
     events: mined.eventsRead,
-    signatures: comparison.findings.map(toReportSignature),
+    signatures: comparison.findings.map((finding) => toReportSignature(finding, windows)),
     suspects: input.suspects,
     commits: {
       base: range.base,
@@ -66,7 +66,10 @@ interface SignatureEvidence {
   burstiness?: number;
 }
 
-function toReportSignature(finding: Finding): ReportSignature & SignatureEvidence {
+function toReportSignature(
+  finding: Finding,
+  windows: Windows,
+): ReportSignature & SignatureEvidence {
   return {
     id: finding.id,
     template: finding.template,
@@ -89,16 +92,22 @@ function toReportSignature(finding: Finding): ReportSignature & SignatureEvidenc
     adjustedPValue: finding.adjustedPValue,
     why: finding.why,
     ...(finding.firstSeenAfter !== undefined && { firstSeenAfter: iso(finding.firstSeenAfter) }),
-    ...timelineOf(finding),
+    ...timelineOf(finding, windows),
     ...(finding.expectedAfter !== undefined && { expectedAfter: round(finding.expectedAfter) }),
     ...(finding.threshold !== undefined && { threshold: round(finding.threshold) }),
     ...(finding.burstiness !== undefined && { burstiness: round(finding.burstiness) }),
   };
 }
 
-function timelineOf(finding: Finding): { timeline?: Timeline } {
+function timelineOf(finding: Finding, windows: Windows): { timeline?: Timeline } {
   if (!finding.flagged || !finding.buckets) return {};
-  const timeline = timelineFrom(finding.buckets, finding.buckets.after.length);
+  const { bucketMs } = finding.buckets;
+  const length = (range: { start: number; end: number }) =>
+    Math.ceil((range.end - range.start) / bucketMs);
+  const timeline = timelineFrom(finding.buckets, {
+    baseline: length(windows.baseline),
+    after: length(windows.after),
+  });
   return timeline ? { timeline } : {};
 }
 

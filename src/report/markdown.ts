@@ -166,7 +166,7 @@ function signatureDetails(
   const suspect = suspectOf(report, signature);
   const lines = [
     `#### ${STATUS_LABEL[signature.status]}: ${inlineCode(truncate(signature.template, 120))}`,
-    `${signature.before} in the ${lengthOf(report.windows.baseline)} before, ${signature.after} in the ${lengthOf(report.windows.after)} after (${signature.level}, ${signature.kind}): ${escapeInline(signature.why)}.`,
+    `<sub>${signature.level} · ${signature.kind} · ${signature.id}</sub> ${escapeInline(signature.why)}.`,
   ];
   if (suspect) {
     const evidence = suspect.evidence?.length ? suspect.evidence : [suspect.reason];

@@ -9,15 +9,21 @@ export interface Timeline {
 
 const BARS = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 
-/** How many baseline buckets a timeline shows: as many as the after window has, at least 10. */
+/**
+ * The timeline of a signature: the after window, and as many baseline buckets before it as the
+ * after window has (at least 10), zeros where the signature did not occur.
+ */
 export function timelineFrom(
   buckets: { bucketMs: number; baseline: number[]; after: number[] },
-  afterLength: number,
+  lengths: { baseline: number; after: number },
 ): Timeline | undefined {
   if (buckets.after.length === 0 && buckets.baseline.length === 0) return undefined;
-  const after = buckets.after.length > 0 ? buckets.after : new Array<number>(afterLength).fill(0);
-  const shown = Math.min(buckets.baseline.length, Math.max(10, after.length * 2));
-  return { bucketMs: buckets.bucketMs, before: buckets.baseline.slice(-shown), after };
+  const filled = (counts: number[], length: number) =>
+    counts.length > 0 ? counts : new Array<number>(length).fill(0);
+  const baseline = filled(buckets.baseline, lengths.baseline);
+  const after = filled(buckets.after, lengths.after);
+  const shown = Math.min(baseline.length, Math.max(10, after.length));
+  return { bucketMs: buckets.bucketMs, before: baseline.slice(baseline.length - shown), after };
 }
 
 /** `▁▁▂▁▁│▆█▇`: zero is the lowest bar, any count at least the second, `│` marks the deploy. */
@@ -41,6 +47,7 @@ export function mermaidChart(timeline: Timeline, title: string): string {
   const counts = [...timeline.before, ...timeline.after];
   return [
     '```mermaid',
+    '%%{init: {"xyChart": {"width": 640, "height": 220}}}%%',
     'xychart-beta',
     `  title "${title.replace(/[^\w .,:×→()-]/g, '')}"`,
     `  x-axis "minutes from the deploy" [${labels.map((label) => `"${label}"`).join(', ')}]`,
