@@ -24,10 +24,12 @@
  * events in timestamp order. Paging keeps one live iterator per query and only restarts it when
  * a request does not continue where the previous page ended (a retry, a second reader).
  *
- * Every request is recorded (operation, body, headers, arrival time) in `requests`.
+ * Every request is recorded (operation, body, headers, arrival time) in `requests`. With the
+ * `tls` option it serves HTTPS, for tests of TLS through a proxy.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 export interface FakeEvent {
@@ -71,6 +73,8 @@ export interface FakeCloudWatchOptions {
   delayMs?: number | ((request: RecordedRequest) => number);
   region?: string;
   accountId?: string;
+  /** Serve HTTPS with this key and certificate (the url is then `https://127.0.0.1:<port>`). */
+  tls?: { key: string; cert: string };
 }
 
 export interface RecordedRequest {
@@ -186,9 +190,10 @@ export async function startFakeCloudWatch(
     };
   }
 
-  const server = createServer((request, response) => {
+  const listener = (request: IncomingMessage, response: ServerResponse) => {
     void handle(request, response);
-  });
+  };
+  const server = options.tls ? createHttpsServer(options.tls, listener) : createServer(listener);
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
@@ -266,7 +271,7 @@ export async function startFakeCloudWatch(
   const { port } = server.address() as AddressInfo;
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     requests,
     close: () =>
       new Promise<void>((resolve) => {

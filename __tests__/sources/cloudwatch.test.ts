@@ -5,7 +5,10 @@ import {
   createCloudWatchClient,
   createCloudWatchSources,
   createRateLimiter,
+  isRetryable,
+  isTruncationMarker,
   type Clock,
+  type CloudWatchSourceOptions,
 } from '../../src/sources/cloudwatch.js';
 import {
   SourceError,
@@ -80,14 +83,29 @@ function client(options: Parameters<typeof createCloudWatchClient>[0] = {}): Clo
 
 function source(
   logGroup: string,
-  options: { filterPattern?: string; callTimeoutMs?: number; client?: CloudWatchLogsClient } = {},
+  options: Partial<Omit<CloudWatchSourceOptions, 'logGroup'>> = {},
 ): CloudWatchSource {
   return new CloudWatchSource({
+    filterPattern: 'ERROR',
+    ...options,
     client: options.client ?? client(),
     logGroup,
-    filterPattern: options.filterPattern ?? 'ERROR',
-    callTimeoutMs: options.callTimeoutMs,
   });
+}
+
+/** A clock whose sleeps return at once and are recorded. */
+function fakeClock(): Clock & { sleeps: number[]; time: number } {
+  const clock = {
+    time: 0,
+    sleeps: [] as number[],
+    now: () => clock.time,
+    sleep: (ms: number) => {
+      clock.sleeps.push(ms);
+      clock.time += ms;
+      return Promise.resolve();
+    },
+  };
+  return clock;
 }
 
 async function collect(events: AsyncIterable<LogEvent>): Promise<LogEvent[]> {
@@ -258,6 +276,42 @@ describe('errors', () => {
     },
   );
 
+  it('names the region when the credentials are not recognised there (wrong region)', async () => {
+    const cw = await fake({
+      groups: { app: { error: 'UnrecognizedClient' } },
+      region: 'ap-east-1',
+    });
+    const error = await sourceError(
+      collect(source('app', { client: client({ region: 'ap-east-1' }) }).events('after', RANGE)),
+    );
+    expect(error.message).toMatch(/do(es)? not recognise the credentials in region ap-east-1/);
+    expect(error.message).toMatch(/aws-region input/);
+    expect(cw.requests).toHaveLength(1);
+  });
+
+  it('names the region when the endpoint of a misspelt region does not resolve', async () => {
+    const unresolvable = new CloudWatchLogsClient({
+      region: 'us-esat-1',
+      maxAttempts: 1,
+      requestHandler: {
+        handle: () =>
+          Promise.reject(
+            Object.assign(new Error('getaddrinfo ENOTFOUND logs.us-esat-1.amazonaws.com'), {
+              code: 'ENOTFOUND',
+              hostname: 'logs.us-esat-1.amazonaws.com',
+            }),
+          ),
+      },
+    });
+    clients.push(unresolvable);
+    const error = await sourceError(
+      collect(source('app', { client: unresolvable, retries: 0 }).events('after', RANGE)),
+    );
+    expect(error.message).toMatch(/log group app/);
+    expect(error.message).toMatch(/logs\.us-esat-1\.amazonaws\.com does not resolve/);
+    expect(error.message).toMatch(/aws-region input \(now us-esat-1\)/);
+  });
+
   it('points at configure-aws-credentials when no credentials can be loaded', async () => {
     const cw = await fake({ groups: { app: { events: errors(1) } } });
     const noCredentials = new CloudWatchLogsClient({
@@ -285,14 +339,90 @@ describe('errors', () => {
     expect(cw.requests).toHaveLength(3);
   });
 
-  it('says so when throttling outlasts the retries', async () => {
-    const cw = await fake({ groups: { app: { events: errors(3) } }, throttleFirst: 100 });
+  it('survives a throttling storm longer than the SDK retries, backing off with jitter', async () => {
+    // The SDK makes 2 attempts per round; 7 throttled requests take 3 rounds and a half.
+    const cw = await fake({ groups: { app: { events: errors(3) } }, throttleFirst: 7 });
+    const clock = fakeClock();
+    const storm = source('app', {
+      client: client({ maxAttempts: 2 }),
+      clock,
+      retries: 3,
+      retryBaseMs: 1000,
+      random: () => 0.5,
+    });
+    const events = await collect(storm.events('after', RANGE));
+    expect(events).toHaveLength(3);
+    expect(cw.requests).toHaveLength(8);
+    // Equal jitter: half the doubled pause for sure, half of it random.
+    expect(clock.sleeps).toEqual([750, 1500, 3000]);
+  });
+
+  it('gives up on a storm within a bound and says so', async () => {
+    const cw = await fake({ groups: { app: { events: errors(3) } }, throttleFirst: 1000 });
+    const clock = fakeClock();
     const error = await sourceError(
-      collect(source('app', { client: client({ maxAttempts: 2 }) }).events('after', RANGE)),
+      collect(
+        source('app', { client: client({ maxAttempts: 2 }), clock, retries: 2 }).events(
+          'after',
+          RANGE,
+        ),
+      ),
     );
     expect(error.message).toMatch(/log group app/);
-    expect(error.message).toMatch(/throttled after 2 attempts/);
-    expect(cw.requests).toHaveLength(2);
+    expect(error.message).toMatch(/throttled after 6 attempts/);
+    expect(error.message).toMatch(/quota/);
+    expect(cw.requests).toHaveLength(6);
+    expect(clock.sleeps).toHaveLength(2);
+    // Pauses stay within [pause / 2, pause] of 2s, 4s.
+    clock.sleeps.forEach((ms, round) => {
+      expect(ms).toBeGreaterThanOrEqual(1000 * 2 ** round);
+      expect(ms).toBeLessThanOrEqual(2000 * 2 ** round);
+    });
+  });
+
+  it('caps the pause between retries', async () => {
+    await fake({ groups: { app: { events: errors(1) } }, throttleFirst: 5 });
+    const clock = fakeClock();
+    const capped = source('app', {
+      client: client({ maxAttempts: 1 }),
+      clock,
+      retries: 5,
+      retryBaseMs: 1000,
+      retryMaxMs: 3000,
+      random: () => 0.999,
+    });
+    await collect(capped.events('after', RANGE));
+    expect(clock.sleeps).toEqual([1000, 1999, 2999, 2999, 2999]);
+  });
+
+  it('retries server errors, not client errors', async () => {
+    const cw = await fake({
+      groups: {
+        flaky: { error: { type: 'ServiceUnavailableException', message: 'busy', status: 503 } },
+        forbidden: { error: 'AccessDenied' },
+      },
+    });
+    const clock = fakeClock();
+    const logs: string[] = [];
+    const options = {
+      client: client({ maxAttempts: 1 }),
+      clock,
+      retries: 2,
+      log: (message: string) => logs.push(message),
+    };
+    const unavailable = await sourceError(collect(source('flaky', options).events('after', RANGE)));
+    expect(unavailable.message).toMatch(
+      /log group flaky.*kept failing \(ServiceUnavailableException\) over 3 attempts.*retry later/,
+    );
+    expect(cw.requests).toHaveLength(3);
+    expect(logs).toHaveLength(2);
+    expect(logs[0]).toMatch(
+      /^CloudWatch Logs, log group flaky: ServiceUnavailableException reading the after window; retry 1 of 2 in \d+s$/,
+    );
+
+    await sourceError(collect(source('forbidden', options).events('after', RANGE)));
+    expect(cw.requests).toHaveLength(4);
+    expect(isRetryable(new Error('plain'))).toBe(false);
   });
 
   it('times out a slow call with a clear error', async () => {
@@ -322,6 +452,54 @@ describe('errors', () => {
     const error = await reading.catch((caught: unknown) => caught);
     expect(error).not.toBeInstanceOf(SourceError);
     expect((error as Error).name).toBe('AbortError');
+  });
+});
+
+describe('maxEvents', () => {
+  it('stops at the cap and ends the window with a truncation marker', async () => {
+    const cw = await fake({ groups: { app: { events: errors(25) } }, pageSize: 10 });
+    const events = await collect(source('app', { maxEvents: 12 }).events('after', RANGE));
+    expect(events).toHaveLength(13);
+    expect(events.slice(0, 12).some(isTruncationMarker)).toBe(false);
+    const marker = events[12];
+    expect(isTruncationMarker(marker)).toBe(true);
+    expect(marker).toMatchObject({
+      logGroup: 'app',
+      truncated: { window: 'after', maxEvents: 12, lastTimestamp: T0 + 11_000 },
+    });
+    // Near the cap it asks for one event more than it may take, and no further page.
+    expect(cw.requests.map((request) => request.body.limit)).toEqual([13, 3]);
+  });
+
+  it('adds no marker when the window holds exactly the cap', async () => {
+    await fake({ groups: { app: { events: errors(12) } }, pageSize: 10 });
+    const events = await collect(source('app', { maxEvents: 12 }).events('baseline', RANGE));
+    expect(events).toHaveLength(12);
+    expect(events.some(isTruncationMarker)).toBe(false);
+  });
+
+  it('leaves the page size to the service far from the cap, and 0 means no cap', async () => {
+    const cw = await fake({ groups: { app: { events: errors(5) } } });
+    await collect(source('app', { maxEvents: 50_000 }).events('after', RANGE));
+    await collect(source('app', { maxEvents: 0 }).events('after', RANGE));
+    expect(cw.requests.map((request) => request.body.limit)).toEqual([undefined, undefined]);
+    expect(() => source('app', { maxEvents: -1 })).toThrow(RangeError);
+    expect(() => source('app', { maxEvents: 1.5 })).toThrow(RangeError);
+  });
+
+  it('is passed to every source of a run', async () => {
+    await fake({ groups: { a: { events: errors(5) }, b: { events: errors(5) } } });
+    const sources = createCloudWatchSources({
+      logGroups: ['a', 'b'],
+      filterPattern: 'ERROR',
+      client: client(),
+      maxEvents: 2,
+    });
+    for (const each of sources) {
+      const events = await collect(each.events('after', RANGE));
+      expect(events.filter(isTruncationMarker)).toHaveLength(1);
+      expect(events).toHaveLength(3);
+    }
   });
 });
 
@@ -362,6 +540,7 @@ describe('CloudWatchSource.loggedAnything', () => {
 });
 
 describe('createRateLimiter', () => {
+  /** Sleeps that do not move the time: every request asks at the same instant. */
   function fakeClock(): Clock & { sleeps: number[]; time: number } {
     const clock = {
       time: 0,

@@ -1,5 +1,5 @@
 import Anthropic, { type ClientOptions } from '@anthropic-ai/sdk';
-import { EnvHttpProxyAgent, fetch as undiciFetch } from 'undici';
+import { proxyFetch } from '../proxy.js';
 import { ModelAnswer, MODEL_ANSWER_SCHEMA } from './schema.js';
 import type { PromptText } from './prompt.js';
 import type { Usage } from './types.js';
@@ -30,20 +30,13 @@ export function createClaudeClient(
   apiKey: string,
   env: NodeJS.ProcessEnv = process.env,
 ): Anthropic {
-  const httpsProxy = env.HTTPS_PROXY || env.https_proxy;
-  const httpProxy = env.HTTP_PROXY || env.http_proxy;
-  const noProxy = env.NO_PROXY ?? env.no_proxy;
+  const fetch = proxyFetch(env);
   return new Anthropic({
     apiKey,
     maxRetries: MAX_RETRIES,
     timeout: 60_000,
-    // The SDK's fetch ignores HTTPS_PROXY / NO_PROXY; undici's agent for them honours both.
-    ...((httpsProxy || httpProxy) && {
-      fetch: undiciFetch as unknown as ClientOptions['fetch'],
-      fetchOptions: {
-        dispatcher: new EnvHttpProxyAgent({ httpProxy, httpsProxy, noProxy }),
-      } as unknown as ClientOptions['fetchOptions'],
-    }),
+    // The SDK's fetch ignores HTTPS_PROXY / NO_PROXY.
+    ...(fetch && { fetch: fetch as ClientOptions['fetch'] }),
   });
 }
 

@@ -1,4 +1,5 @@
 import { getOctokit } from '@actions/github';
+import { proxyFetch } from '../proxy.js';
 
 export type Octokit = ReturnType<typeof getOctokit>;
 
@@ -8,6 +9,8 @@ export interface RepoRef {
 }
 
 export interface GitHubClientOptions {
+  /** Where HTTPS_PROXY / NO_PROXY are read; process.env by default. */
+  env?: NodeJS.ProcessEnv;
   /** `GITHUB_API_URL`; GitHub Enterprise Server is `https://HOST/api/v3`. */
   baseUrl?: string;
   /** Retries after the first attempt, for 5xx, 429 and rate limits. Default 3. */
@@ -38,7 +41,12 @@ const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, 
  * backoff for server errors and rate limits (primary and secondary), honouring `retry-after`.
  */
 export function createGitHubClient(token: string, options: GitHubClientOptions = {}): Octokit {
-  const octokit = getOctokit(token, options.baseUrl ? { baseUrl: options.baseUrl } : {});
+  // Passing `fetch: undefined` would drop @actions/github's own proxy support: only when set.
+  const fetch = proxyFetch(options.env ?? process.env);
+  const octokit = getOctokit(token, {
+    ...(options.baseUrl && { baseUrl: options.baseUrl }),
+    ...(fetch && { request: { fetch } }),
+  });
   const retries = options.retries ?? 3;
   const baseMs = options.retryBaseMs ?? 1000;
   const maxWaitMs = options.maxWaitMs ?? 60_000;

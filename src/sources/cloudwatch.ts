@@ -1,3 +1,4 @@
+import type { Agent as HttpAgent } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
@@ -6,6 +7,8 @@ import {
   type FilterLogEventsCommandInput,
   type FilterLogEventsCommandOutput,
 } from '@aws-sdk/client-cloudwatch-logs';
+import { proxyAgent } from '../proxy.js';
+import { formatDuration } from '../text.js';
 import {
   SourceError,
   type LogEvent,
@@ -14,8 +17,16 @@ import {
   type WindowName,
 } from './types.js';
 
-/** Attempts per call, first try included; throttling backs off about 1s, 2s, 4s between them. */
+/** The SDK's attempts per request, first try included; it backs off up to 0.5s, 1s, 2s between them. */
 export const DEFAULT_MAX_ATTEMPTS = 4;
+/**
+ * When the SDK gives up on throttling or a server error, the call is sent again this many
+ * times, after a pause that doubles from RETRY_BASE_MS (with jitter, at most RETRY_MAX_MS):
+ * at most (1 + DEFAULT_RETRIES) × DEFAULT_MAX_ATTEMPTS requests per page, about 30s of waiting.
+ */
+export const DEFAULT_RETRIES = 3;
+export const DEFAULT_RETRY_BASE_MS = 2_000;
+export const DEFAULT_RETRY_MAX_MS = 20_000;
 /** Until the response headers arrive, per attempt. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 20_000;
 export const DEFAULT_CONNECTION_TIMEOUT_MS = 5_000;
@@ -31,8 +42,12 @@ export interface CloudWatchClientOptions {
   maxAttempts?: number;
   requestTimeoutMs?: number;
   connectionTimeoutMs?: number;
-  /** For a proxy: the SDK ignores HTTPS_PROXY unless given an agent. */
-  httpsAgent?: HttpsAgent;
+  /**
+   * The agent for every connection. Default: one that honours HTTPS_PROXY / HTTP_PROXY /
+   * NO_PROXY of `env` (the SDK ignores them unless given an agent), none without a proxy.
+   */
+  agent?: HttpAgent;
+  env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -43,6 +58,7 @@ export interface CloudWatchClientOptions {
 export function createCloudWatchClient(
   options: CloudWatchClientOptions = {},
 ): CloudWatchLogsClient {
+  const agent = options.agent ?? proxyAgent(options.env ?? process.env);
   return new CloudWatchLogsClient({
     ...(options.region ? { region: options.region } : {}),
     maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
@@ -50,7 +66,8 @@ export function createCloudWatchClient(
       requestTimeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
       connectionTimeout: options.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS,
       throwOnRequestTimeout: true,
-      ...(options.httpsAgent ? { httpsAgent: options.httpsAgent } : {}),
+      // One agent for both schemes: endpoints are https, local ones (tests, some VPC setups) http.
+      ...(agent && { httpAgent: agent, httpsAgent: agent as HttpsAgent }),
     },
   });
 }
@@ -97,8 +114,56 @@ export interface CloudWatchSourceOptions {
   logGroup: string;
   filterPattern: string;
   limiter?: RateLimiter;
-  /** Deadline of one FilterLogEvents call, retries included. */
+  /** Deadline of one FilterLogEvents call, the SDK's retries included. */
   callTimeoutMs?: number;
+  /** Our retries on top of the SDK's, for throttling and server errors. */
+  retries?: number;
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  /**
+   * At most this many events per window: the source stops reading there and ends the window
+   * with a truncation marker (see `TruncationMarker`). Default (or 0): no cap.
+   */
+  maxEvents?: number;
+  /** For the pauses between retries; tests pass a fake one. */
+  clock?: Clock;
+  /** Jitter source, in [0, 1). */
+  random?: () => number;
+  /** Told about each retry after a pause, for the job's log. */
+  log?: (message: string) => void;
+}
+
+/**
+ * The last item of a window the source cut at `maxEvents`: not an event, a note that more
+ * events existed than were read. `lastTimestamp` is the latest timestamp read before the cut.
+ */
+export interface TruncationMarker extends LogEvent {
+  truncated: { window: WindowName; maxEvents: number; lastTimestamp?: number };
+}
+
+export function isTruncationMarker(event: LogEvent): event is TruncationMarker {
+  return 'truncated' in event && typeof (event as TruncationMarker).truncated === 'object';
+}
+
+/** A page the service sends at most; asking for less only near the cap. */
+const MAX_PAGE_EVENTS = 10_000;
+
+const RETRYABLE = new Set([
+  'ThrottlingException',
+  'Throttling',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'ServiceUnavailableException',
+  'ServiceUnavailable',
+  'InternalFailure',
+  'InternalServerError',
+]);
+
+/** Throttling and server errors, which a later attempt may get past. */
+export function isRetryable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return RETRYABLE.has(error.name) || status === 429 || (status !== undefined && status >= 500);
 }
 
 const ARN = /^arn:aws[\w-]*:logs:([a-z0-9-]+):(\d{12}):log-group:(.+)$/;
@@ -109,6 +174,13 @@ export class CloudWatchSource implements LogSource {
   private readonly filterPattern: string;
   private readonly limiter?: RateLimiter;
   private readonly callTimeoutMs: number;
+  private readonly retries: number;
+  private readonly retryBaseMs: number;
+  private readonly retryMaxMs: number;
+  private readonly maxEvents: number;
+  private readonly clock: Clock;
+  private readonly random: () => number;
+  private readonly log?: (message: string) => void;
   /** `logGroupIdentifier` for an ARN (it must not end in `:*`), `logGroupName` for a name. */
   private readonly target: Pick<FilterLogEventsCommandInput, 'logGroupName' | 'logGroupIdentifier'>;
 
@@ -117,6 +189,16 @@ export class CloudWatchSource implements LogSource {
     this.filterPattern = options.filterPattern;
     this.limiter = options.limiter;
     this.callTimeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
+    this.retries = options.retries ?? DEFAULT_RETRIES;
+    this.retryBaseMs = options.retryBaseMs ?? DEFAULT_RETRY_BASE_MS;
+    this.retryMaxMs = options.retryMaxMs ?? DEFAULT_RETRY_MAX_MS;
+    this.maxEvents = options.maxEvents || Infinity;
+    if (!(this.maxEvents > 0) || !Number.isInteger(options.maxEvents ?? 0)) {
+      throw new RangeError(`maxEvents must be a positive number, got ${options.maxEvents}`);
+    }
+    this.clock = options.clock ?? realClock;
+    this.random = options.random ?? Math.random;
+    this.log = options.log;
     const group = options.logGroup.trim();
     if (ARN.test(group)) {
       this.name = group.replace(/:\*$/, '');
@@ -134,18 +216,36 @@ export class CloudWatchSource implements LogSource {
   ): AsyncIterable<LogEvent> {
     const seen = new Set<string>();
     let nextToken: string | undefined;
+    let count = 0;
+    let lastTimestamp: number | undefined;
     for (;;) {
+      // Near the cap, one event more than it allows tells whether the cap cuts anything.
+      const left = this.maxEvents - count;
       const page = await this.call(
         {
           ...this.target,
           ...this.times(range),
           ...(this.filterPattern ? { filterPattern: this.filterPattern } : {}),
+          ...(left < MAX_PAGE_EVENTS && { limit: left + 1 }),
           nextToken,
         },
         `reading the ${window} window`,
         signal,
       );
       for (const event of page.events ?? []) {
+        if (count === this.maxEvents) {
+          const marker: TruncationMarker = {
+            message: '',
+            logGroup: this.name,
+            truncated: { window, maxEvents: this.maxEvents, lastTimestamp },
+          };
+          yield marker;
+          return;
+        }
+        count++;
+        if (event.timestamp !== undefined) {
+          lastTimestamp = Math.max(lastTimestamp ?? -Infinity, event.timestamp);
+        }
         yield {
           message: event.message ?? '',
           timestamp: event.timestamp,
@@ -184,21 +284,46 @@ export class CloudWatchSource implements LogSource {
     return { startTime: Math.floor(range.start), endTime: Math.ceil(range.end) - 1 };
   }
 
+  /**
+   * One FilterLogEvents call: a slot from the shared limiter, the SDK's own retries within the
+   * call's deadline, and, when throttling or a server error outlasts those, a few more rounds
+   * after a jittered pause that doubles each time.
+   */
   private async call(
     input: FilterLogEventsCommandInput,
     doing: string,
     signal?: AbortSignal,
   ): Promise<FilterLogEventsCommandOutput> {
-    await this.limiter?.acquire(signal);
-    const deadline = AbortSignal.timeout(this.callTimeoutMs);
-    const abortSignal = signal ? AbortSignal.any([signal, deadline]) : deadline;
-    try {
-      return await this.client.send(new FilterLogEventsCommand(input), { abortSignal });
-    } catch (error) {
-      // The caller cancelled the run: not this source's fault, let the cancellation through.
-      if (signal?.aborted) throw error;
-      throw await this.translate(error, doing, Boolean(input.filterPattern), deadline.aborted);
+    let attempts = 0;
+    for (let round = 0; ; round++) {
+      await this.limiter?.acquire(signal);
+      const deadline = AbortSignal.timeout(this.callTimeoutMs);
+      const abortSignal = signal ? AbortSignal.any([signal, deadline]) : deadline;
+      try {
+        return await this.client.send(new FilterLogEventsCommand(input), { abortSignal });
+      } catch (error) {
+        // The caller cancelled the run: not this source's fault, let the cancellation through.
+        if (signal?.aborted) throw error;
+        attempts += describe(error).attempts;
+        if (round < this.retries && !deadline.aborted && isRetryable(error)) {
+          const pause = this.backoff(round);
+          this.log?.(
+            `CloudWatch Logs, log group ${this.name}: ${describe(error).name} ${doing}; ` +
+              `retry ${round + 1} of ${this.retries} in ${formatDuration(pause)}`,
+          );
+          await this.clock.sleep(pause, signal);
+          continue;
+        }
+        const filtered = Boolean(input.filterPattern);
+        throw await this.translate(error, doing, filtered, deadline.aborted, attempts);
+      }
     }
+  }
+
+  /** "Equal jitter": half the doubled pause for sure, so it backs off, the other half random. */
+  private backoff(round: number): number {
+    const pause = Math.min(this.retryMaxMs, this.retryBaseMs * 2 ** round);
+    return Math.round(pause / 2 + (pause / 2) * this.random());
   }
 
   private async translate(
@@ -206,8 +331,9 @@ export class CloudWatchSource implements LogSource {
     doing: string,
     filtered: boolean,
     timedOut: boolean,
+    attempts: number,
   ): Promise<SourceError> {
-    const { name, message, attempts } = describe(error);
+    const { name, message } = describe(error);
     const region = await this.region();
     const group = `log group ${this.name}`;
     const said = message ? ` (AWS: ${truncate(message)})` : '';
@@ -249,10 +375,16 @@ export class CloudWatchSource implements LogSource {
             'and region and shared with everything else reading logs there: retry later, read ' +
             'fewer log groups, or ask AWS for a higher quota.',
         );
-      case 'ExpiredTokenException':
-      case 'ExpiredToken':
       case 'UnrecognizedClientException':
       case 'InvalidClientTokenId':
+        return fail(
+          `AWS does not recognise the credentials in region ${region}${said}. Either they are ` +
+            'invalid, or they are not valid in that region (an opt-in region not enabled for ' +
+            'the account, another partition): check the aws-region input, and configure ' +
+            'credentials before this step, e.g. with aws-actions/configure-aws-credentials.',
+        );
+      case 'ExpiredTokenException':
+      case 'ExpiredToken':
       case 'InvalidSignatureException':
       case 'IncompleteSignatureException':
       case 'MissingAuthenticationTokenException':
@@ -272,11 +404,25 @@ export class CloudWatchSource implements LogSource {
           'aws-actions/configure-aws-credentials.',
       );
     }
-    const code = (error as { code?: unknown } | null)?.code;
+    if (isRetryable(error)) {
+      return fail(
+        `CloudWatch Logs kept failing (${name}) over ${attempts} attempts, a problem on the ` +
+          `service's side: retry later${said}.`,
+      );
+    }
+    const { code, hostname } = (error ?? {}) as { code?: unknown; hostname?: unknown };
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+      const host = typeof hostname === 'string' ? ` ${hostname}` : '';
+      return fail(
+        `the endpoint${host} does not resolve (${code}). Check the aws-region input ` +
+          `(now ${region}) and AWS_ENDPOINT_URL_CLOUDWATCH_LOGS / AWS_ENDPOINT_URL, then DNS ` +
+          'from the runner.',
+      );
+    }
     if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) {
       return fail(
         `could not reach CloudWatch Logs (${code}). Check network access from the runner ` +
-          '(VPC endpoint, proxy, AWS_ENDPOINT_URL_CLOUDWATCH_LOGS).',
+          '(VPC endpoint, HTTPS_PROXY / NO_PROXY, AWS_ENDPOINT_URL_CLOUDWATCH_LOGS).',
       );
     }
     return fail(`${name || 'error'}${message ? `: ${truncate(message)}` : ''}.`);
@@ -303,6 +449,10 @@ export interface CloudWatchSourcesOptions {
   client?: CloudWatchLogsClient;
   limiter?: RateLimiter;
   callTimeoutMs?: number;
+  /** At most this many events per log group and window; default: no cap. */
+  maxEvents?: number;
+  /** Told about retries, for the job's log. */
+  log?: (message: string) => void;
 }
 
 /** One source per log group; they share one client and one request limiter. */
@@ -317,6 +467,8 @@ export function createCloudWatchSources(options: CloudWatchSourcesOptions): LogS
         filterPattern: options.filterPattern,
         limiter,
         callTimeoutMs: options.callTimeoutMs,
+        maxEvents: options.maxEvents,
+        log: options.log,
       }),
   );
 }

@@ -3,6 +3,8 @@ import { formatDuration } from '../text.js';
 
 /** Late events are normal: CloudWatch timestamps are the events' own, ingestion lags behind. */
 export const INGESTION_GRACE_MS = 60_000;
+/** How often the wait says how long is left. */
+export const SOAK_PROGRESS_MS = 60_000;
 
 export interface SoakOptions {
   deployedAt: number;
@@ -16,24 +18,34 @@ export interface SoakOptions {
 
 /**
  * Waits until the after window has ended plus the ingestion grace, printing progress every
- * minute. Never waits longer than soak + grace from `deployed-at`, and not at all when the step
- * starts after that.
+ * minute ("soaking: 6m12s left"). The moment the window and grace end is the deadline: the wait
+ * never goes past it, even when the clock jumps, and when the step starts after it there is no
+ * wait at all. Resolves with the milliseconds waited; rejects when the signal aborts.
  */
 export async function waitForSoak(options: SoakOptions): Promise<number> {
   const now = options.now ?? Date.now;
   const wait =
     options.wait ?? ((ms: number, signal?: AbortSignal) => sleep(ms, undefined, { signal }));
-  const readyAt = options.deployedAt + options.soakMs + (options.graceMs ?? INGESTION_GRACE_MS);
+  const afterEnds = options.deployedAt + options.soakMs;
+  const deadline = afterEnds + (options.graceMs ?? INGESTION_GRACE_MS);
   const started = now();
-  let left = readyAt - started;
-  if (left <= 0) return 0;
+  const total = deadline - started;
+  if (total <= 0) return 0;
+
   options.log(
-    `soaking: ${formatDuration(left)} left (the after window ends ${new Date(options.deployedAt + options.soakMs).toISOString()})`,
+    `soaking: ${formatDuration(total)} left (the after window ends ${new Date(afterEnds).toISOString()}, then ${formatDuration(deadline - afterEnds)} for late events)`,
   );
-  while (left > 0) {
-    await wait(Math.min(left, 60_000), options.signal);
-    left = readyAt - now();
-    if (left > 0) options.log(`soaking: ${formatDuration(left)} left`);
+  // Waits add up to the time left at the start at most, whatever the clock says meanwhile.
+  let waited = 0;
+  for (;;) {
+    const left = Math.min(deadline - now(), total - waited);
+    if (left <= 0) break;
+    const step = Math.min(left, SOAK_PROGRESS_MS);
+    options.signal?.throwIfAborted();
+    await wait(step, options.signal);
+    waited += step;
+    const stillLeft = Math.min(deadline - now(), total - waited);
+    if (stillLeft > 0) options.log(`soaking: ${formatDuration(stillLeft)} left`);
   }
-  return now() - started;
+  return Math.max(0, now() - started);
 }

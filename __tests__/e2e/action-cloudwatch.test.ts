@@ -1,0 +1,191 @@
+/**
+ * The bundled action (`node dist/index.js`, started as a runner starts it) against the local fake
+ * of CloudWatch Logs: the faults of a real account, each named in the job's log, and the paging
+ * quirks of the service (throttling, empty pages, ARNs, several streams).
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import {
+  startFakeCloudWatch,
+  type FakeCloudWatch,
+  type FakeCloudWatchOptions,
+  type FakeEvent,
+} from '../fakes/cloudwatch.js';
+
+const ACTION = resolve('dist/index.js');
+const MINUTE = 60_000;
+const deployedAt = Date.now() - 30 * MINUTE;
+
+/** Steady timeouts in both windows, and after the deploy a new exception, over three streams. */
+function incident(): FakeEvent[] {
+  const result: FakeEvent[] = [];
+  for (let t = deployedAt - 60 * MINUTE, i = 0; t < deployedAt + 10 * MINUTE; t += 20_000, i++) {
+    result.push({
+      timestamp: t,
+      message: `ERROR PaymentClient - gateway timed out after ${3000 + i}ms`,
+      logStream: `web/${i % 3}`,
+    });
+    if (t >= deployedAt + MINUTE && i % 2 === 0) {
+      result.push({
+        timestamp: t + 1,
+        message: `ERROR CartService - java.lang.NullPointerException: coupon is null for cart ${i}`,
+        logStream: `web/${(i + 1) % 3}`,
+      });
+    }
+  }
+  return result;
+}
+
+let workdir: string;
+const fakes: FakeCloudWatch[] = [];
+
+beforeAll(async () => {
+  if (!existsSync(ACTION)) throw new Error('dist/index.js is missing: run "npm run package" first');
+  workdir = await mkdtemp(join(tmpdir(), 'aftershock-cloudwatch-'));
+});
+
+afterAll(async () => {
+  await Promise.all(fakes.map((fake) => fake.close()));
+  if (workdir) await rm(workdir, { recursive: true, force: true });
+});
+
+async function fake(options: FakeCloudWatchOptions): Promise<FakeCloudWatch> {
+  const started = await startFakeCloudWatch(options);
+  fakes.push(started);
+  return started;
+}
+
+interface RunResult {
+  code: number;
+  stdout: string;
+  outputs: Record<string, string>;
+  warnings: string[];
+  errors: string[];
+}
+
+let runs = 0;
+
+async function runAction(endpoint: string, inputs: Record<string, string>): Promise<RunResult> {
+  const dir = join(workdir, `run-${++runs}`);
+  await mkdir(dir);
+  const outputFile = join(dir, 'output');
+  const eventFile = join(dir, 'event.json');
+  await Promise.all([
+    writeFile(outputFile, ''),
+    writeFile(eventFile, JSON.stringify({ after: 'abc1234' })),
+  ]);
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: workdir,
+    RUNNER_TEMP: dir,
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_EVENT_PATH: eventFile,
+    GITHUB_EVENT_NAME: 'push',
+    GITHUB_SHA: 'abc1234abc1234abc1234abc1234abc1234abcd',
+    AWS_ACCESS_KEY_ID: 'AKIAFAKEFAKEFAKEFAKE',
+    AWS_SECRET_ACCESS_KEY: 'fake-secret',
+    AWS_REGION: 'eu-west-1',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: endpoint,
+    NODE_NO_WARNINGS: '1',
+    'INPUT_FAIL-ON': 'regression',
+    INPUT_SOAK: '10m',
+    INPUT_BASELINE: '1h',
+    'INPUT_DEPLOYED-AT': new Date(deployedAt).toISOString(),
+    ...Object.fromEntries(
+      Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value]),
+    ),
+  };
+  const { code, stdout } = await new Promise<{ code: number; stdout: string }>((done) => {
+    execFile(process.execPath, [ACTION], { env, timeout: 60_000 }, (error, out) => {
+      done({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout: out });
+    });
+  });
+  const outputs: Record<string, string> = {};
+  const text = await readFile(outputFile, 'utf8');
+  for (const match of text.matchAll(/^([\w-]+)<<(\S+)\n([\s\S]*?)\n\2$/gm)) {
+    outputs[match[1]] = match[3];
+  }
+  const lines = stdout.split('\n');
+  return {
+    code,
+    stdout,
+    outputs,
+    warnings: lines.filter((line) => line.startsWith('::warning::')),
+    errors: lines.filter((line) => line.startsWith('::error::')),
+  };
+}
+
+describe('the bundled action on CloudWatch Logs faults', () => {
+  it('names every failing group with what to fix, and fails when none can be read', async () => {
+    const cw = await fake({
+      groups: {
+        '/ecs/forbidden': { error: 'AccessDenied' },
+        '/ecs/expired': { error: 'ExpiredToken' },
+        '/ecs/other-region': { error: 'UnrecognizedClient' },
+      },
+    });
+    const result = await runAction(cw.url, {
+      'log-groups': '/ecs/forbidden, /ecs/expired, /ecs/other-region, /ecs/missing',
+    });
+    expect(result.code).toBe(1);
+    expect(result.outputs.verdict).toBe('inconclusive');
+    const warning = (group: string) => result.warnings.find((line) => line.includes(group)) ?? '';
+    expect(warning('/ecs/forbidden')).toContain('logs:FilterLogEvents');
+    expect(warning('/ecs/expired')).toContain('aws-actions/configure-aws-credentials');
+    expect(warning('/ecs/other-region')).toContain('aws-actions/configure-aws-credentials');
+    expect(warning('/ecs/missing')).toMatch(/not found in region eu-west-1.*aws-region/);
+    expect(result.errors.join('\n')).toMatch(/Could not read logs/);
+    expect(result.stdout).not.toMatch(/\n\s+at /);
+  });
+
+  it('points at the filter-pattern input when CloudWatch rejects the pattern', async () => {
+    const cw = await fake({ groups: { '/ecs/api': { error: 'InvalidFilterPattern' } } });
+    const result = await runAction(cw.url, {
+      'log-groups': '/ecs/api',
+      'filter-pattern': '"oops',
+    });
+    expect(result.code).toBe(1);
+    expect(result.warnings.join('\n')).toMatch(/\/ecs\/api.*filter-pattern input/);
+    expect(cw.requests[0].body.filterPattern).toBe('"oops');
+  });
+
+  it('keeps the verdict of the readable groups when one fails', async () => {
+    const cw = await fake({
+      groups: { '/ecs/api': { events: incident() }, '/ecs/forbidden': { error: 'AccessDenied' } },
+    });
+    const result = await runAction(cw.url, { 'log-groups': '/ecs/api\n/ecs/forbidden' });
+    expect(result.outputs.verdict).toBe('regression');
+    expect(result.warnings.join('\n')).toMatch(/\/ecs\/forbidden.*logs:FilterLogEvents/);
+  });
+});
+
+describe('the bundled action on the paging of the service', () => {
+  it('reads through throttling, empty pages, an ARN and several streams', async () => {
+    const events = incident();
+    const cw = await fake({
+      groups: { '/ecs/api': { events } },
+      pageSize: 40,
+      emptyPages: 1,
+      throttleFirst: 2,
+      region: 'eu-west-1',
+    });
+    const arn = 'arn:aws:logs:eu-west-1:123456789012:log-group:/ecs/api:*';
+    const result = await runAction(cw.url, { 'log-groups': arn, 'fail-on': '' });
+    expect(result.code).toBe(0);
+    expect(result.outputs.verdict).toBe('regression');
+    const report = JSON.parse(await readFile(result.outputs.report, 'utf8')) as {
+      events: { baseline: number; after: number };
+    };
+    expect(report.events.baseline + report.events.after).toBe(events.length);
+    const reads = cw.requests.filter((request) => request.operation === 'FilterLogEvents');
+    expect(reads.every((request) => request.body.logGroupIdentifier === arn.slice(0, -2))).toBe(
+      true,
+    );
+    expect(reads.some((request) => request.body.nextToken === undefined)).toBe(true);
+  });
+});
