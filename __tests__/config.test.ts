@@ -60,6 +60,7 @@ describe('defaults', () => {
       significance: 0.01,
       minRatio: 1.5,
       minEvents: 5,
+      maxEvents: 0,
     } satisfies Config);
     expect(DEFAULT_MODEL).toBe('claude-sonnet-5-5');
     expect(DEFAULT_MAX_PROMPT_TOKENS).toBe(20000);
@@ -509,6 +510,11 @@ const badCases: BadCase[] = [
     input: INPUT.minRatio,
     value,
     valid: /a rate ratio from 1 to 100/,
+  })),
+  ...['-1', '2.5', 'lots', '1e6'].map((value) => ({
+    input: INPUT.maxEvents,
+    value,
+    valid: /a whole number of events \(0 for no cap\)/,
   })),
   ...['0', '2.5', 'five', '-1'].map((value) => ({
     input: INPUT.minEvents,

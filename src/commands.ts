@@ -58,6 +58,7 @@ Where the logs come from:
   --after FILE              local log of the window after the deploy
   --filter-pattern PATTERN  CloudWatch filter pattern (default: a built-in error pattern)
   --aws-region REGION       default: AWS_REGION / AWS_DEFAULT_REGION
+  --max-events N            most events read per log group and window (default 0: no cap)
 
 Windows:
   --deployed-at TIME        ISO-8601 (UTC without an offset), unix seconds or milliseconds;
@@ -201,6 +202,7 @@ const ANALYZE_OPTIONS = {
   [INPUT.significance]: { type: 'string' },
   [INPUT.minRatio]: { type: 'string' },
   [INPUT.minEvents]: { type: 'string' },
+  [INPUT.maxEvents]: { type: 'string' },
   before: { type: 'string' },
   after: { type: 'string' },
   commits: { type: 'string' },
@@ -267,6 +269,7 @@ async function analyzeCommand(args: string[], io: Io): Promise<number> {
       logGroups: config.logGroups,
       filterPattern: config.filterPattern,
       region: config.awsRegion,
+      maxEvents: config.maxEvents || undefined,
     });
   }
   if (io.progress) sources = withProgress(sources, (line) => io.stderr(`${line}\n`));

@@ -20,6 +20,7 @@ export const INPUT = {
   significance: 'significance',
   minRatio: 'min-ratio',
   minEvents: 'min-events',
+  maxEvents: 'max-events',
 } as const;
 
 export type InputName = (typeof INPUT)[keyof typeof INPUT];
@@ -27,11 +28,11 @@ export type RawInputs = Partial<Record<InputName, string>>;
 
 /**
  * Selects error-level events and well-known failure markers in plain-text and JSON logs.
- * CloudWatch regex patterns allow no spaces, quotes or parentheses, hence `.` between words.
+ * CloudWatch regex patterns allow no spaces, quotes, colons or parentheses, hence `.` in their place.
  */
 export const DEFAULT_FILTER_PATTERN =
-  '%ERROR|FATAL|CRITICAL|[Ee]rror|[Ee]xception|Traceback|panic:|OutOfMemory|OOMKilled|' +
-  '[Oo]ut.of.memory|exit.code.137|SIGKILL|[Tt]imed.out|[Tt]imeout|level.:[56]0|' +
+  '%ERROR|FATAL|CRITICAL|[Ee]rror|[Ee]xception|Traceback|panic.|OutOfMemory|OOMKilled|' +
+  '[Oo]ut.of.memory|exit.code.137|SIGKILL|[Tt]imed.out|[Tt]imeout|level..[56]0|' +
   'HTTP/[0-9.]+.{1,3}5[0-9][0-9]|status.{1,3}5[0-9][0-9]%';
 
 export const DEFAULT_MODEL = 'claude-sonnet-5-5';
@@ -70,6 +71,8 @@ export interface Config {
   significance: number;
   minRatio: number;
   minEvents: number;
+  /** Most events read per log group and window; 0 for no cap. */
+  maxEvents: number;
 }
 
 /** A configuration mistake: one line naming the input, the value and what would be valid. */
@@ -139,6 +142,12 @@ export function parseConfig(raw: RawInputs, context: ConfigContext): Config {
       max: 1_000_000,
       integer: true,
       expected: 'a whole number of events from 1, such as 5',
+    }),
+    maxEvents: parseNumber(INPUT.maxEvents, value(INPUT.maxEvents), 0, {
+      min: 0,
+      max: 100_000_000,
+      integer: true,
+      expected: 'a whole number of events (0 for no cap), such as 200000',
     }),
   };
 }

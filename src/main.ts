@@ -66,6 +66,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
         logGroups: config.logGroups,
         filterPattern: config.filterPattern,
         region: config.awsRegion,
+        maxEvents: config.maxEvents || undefined,
+        log: (message) => core.info(message),
       }),
       loadCommits: async () => (range = await loadCommits(config, event, github)),
       claude: config.anthropicApiKey ? createClaudeClient(config.anthropicApiKey) : undefined,

@@ -45,7 +45,7 @@ export async function runPipeline(config: PipelineConfig, deps: PipelineDeps): P
   const windows = windowsFor(config);
   const mined = await mineSignatures(deps.sources, windows, { signal: deps.signal });
   const comparison = compare(
-    { mined, baselineMs: config.baselineMs, afterMs: config.soakMs },
+    { mined, baselineMs: config.baselineMs, afterMs: config.soakMs, windows },
     { alpha: config.significance, minRatio: config.minRatio, minEvents: config.minEvents },
   );
   const range = await deps.loadCommits().catch((error: unknown): CommitRange => ({

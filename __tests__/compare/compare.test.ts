@@ -158,6 +158,24 @@ describe('compare', () => {
     expect(result.reason).toMatch(/^Could not read logs/);
   });
 
+  it('rates a baseline cut at the event cap only up to where it was read', async () => {
+    const source = memorySource('svc', {
+      baseline: repeat(60, timeout),
+      after: repeat(10, timeout),
+    });
+    const mined = await mineSignatures([source], windows);
+    const full = compare({ mined, baselineMs: 60 * MINUTE, afterMs: 10 * MINUTE, windows });
+    expect(full.verdict).toBe('clean');
+    // The same 60 events, but read in the first 10 minutes before the cap cut the baseline.
+    mined.truncated = [
+      { source: 'svc', window: 'baseline', maxEvents: 60, lastTimestamp: 10 * MINUTE - 1 },
+    ];
+    const cut = compare({ mined, baselineMs: 60 * MINUTE, afterMs: 10 * MINUTE, windows });
+    expect(cut.findings[0].beforeRate).toBeCloseTo(6, 5);
+    expect(cut.verdict).toBe('clean');
+    expect(cut.notes.join(' ')).toContain('cut at 60 events');
+  });
+
   // "At 20 events": 20 events expected in the after window at the baseline rate.
   it('has power: ×3 and ×5 increases at 20 and 200 expected events are flagged', async () => {
     for (const [expected, factor] of [

@@ -178,6 +178,7 @@ export function mined(signatures: Signature[]): MinedSignatures {
     eventsRead: { baseline: total('before'), after: total('after') },
     loggedAfter: true,
     templateCapReached: false,
+    truncated: [],
   };
 }
 

@@ -1,4 +1,4 @@
-import type { MinedSignatures, Signature } from '../signatures/index.js';
+import type { MinedSignatures, Windows, Signature } from '../signatures/index.js';
 import { formatDuration } from '../text.js';
 import { burstiness, type Burstiness } from './bursts.js';
 import {
@@ -79,6 +79,8 @@ export interface CompareInput {
   mined: MinedSignatures;
   baselineMs: number;
   afterMs: number;
+  /** The windows' starts, to rate a window cut at an event cap only up to where it was read. */
+  windows?: Windows;
 }
 
 const NO_TREND: Trend = { factor: 1, signatures: 0, shift: null, pValue: 1 };
@@ -97,8 +99,9 @@ export function compare(input: CompareInput, options: CompareOptions = {}): Comp
     normaliseTraffic: options.normaliseTraffic ?? true,
     judgeBursts: options.judgeBursts ?? true,
   };
-  const { mined, baselineMs, afterMs } = input;
-  const windows = { baselineMs, afterMs };
+  const { mined } = input;
+  const windows = exposureOf(input);
+  const { baselineMs, afterMs } = windows;
 
   const bursts = mined.signatures.map((signature) =>
     parameters.judgeBursts
@@ -140,6 +143,21 @@ export function compare(input: CompareInput, options: CompareOptions = {}): Comp
 interface Exposure {
   baselineMs: number;
   afterMs: number;
+}
+
+/**
+ * A window a source cut at its event cap was read only up to the last timestamp before the cut:
+ * its counts are rated over that span (the shortest, when several sources were cut).
+ */
+function exposureOf({ mined, baselineMs, afterMs, windows }: CompareInput): Exposure {
+  const covered = (window: 'baseline' | 'after', nominal: number): number => {
+    if (!windows) return nominal;
+    const spans = (mined.truncated ?? [])
+      .filter((cut) => cut.window === window && cut.lastTimestamp !== undefined)
+      .map((cut) => (cut.lastTimestamp ?? 0) + 1 - windows[window].start);
+    return Math.max(1000, Math.min(nominal, ...spans));
+  };
+  return { baselineMs: covered('baseline', baselineMs), afterMs: covered('after', afterMs) };
 }
 
 interface Test {
@@ -310,6 +328,14 @@ function sourceNotes(mined: MinedSignatures): string[] {
   const notes: string[] = [];
   const failed = mined.failures.map((failure) => failure.source);
   if (failed.length > 0) notes.push(`Could not read ${failed.join(', ')}: not included.`);
+  for (const cut of mined.truncated ?? []) {
+    notes.push(
+      `${cut.source}: the ${cut.window} window was cut at ${cut.maxEvents} events (max-events)` +
+        (cut.lastTimestamp !== undefined
+          ? `; its counts are rated up to ${new Date(cut.lastTimestamp).toISOString()}.`
+          : '; its counts are lower bounds.'),
+    );
+  }
   if (mined.templateCapReached) {
     notes.push('The template cap was reached: rare templates were merged into one signature.');
   }

@@ -55,6 +55,16 @@ export interface MinedSignatures {
   /** Whether the service logged anything after the deploy; undefined when no source could tell. */
   loggedAfter?: boolean;
   templateCapReached: boolean;
+  /** Windows a source cut at its event cap: their counts are lower bounds. */
+  truncated: Truncation[];
+}
+
+export interface Truncation {
+  source: string;
+  window: WindowName;
+  maxEvents: number;
+  /** The latest timestamp read before the cut: the counts cover the window up to here. */
+  lastTimestamp?: number;
 }
 
 export interface MineOptions extends MinerOptions {
@@ -151,6 +161,7 @@ export async function mineSignatures(
     eventsRead,
     loggedAfter: answers.length > 0 ? answers.some(Boolean) : undefined,
     templateCapReached: read.some((result) => result.capReached),
+    truncated: read.flatMap((result) => result.truncated),
   };
 }
 
@@ -160,6 +171,7 @@ interface SourceResult {
   eventsRead: Record<WindowName, number>;
   loggedAfter?: boolean;
   capReached: boolean;
+  truncated: Truncation[];
 }
 
 async function mineSource(
@@ -170,11 +182,16 @@ async function mineSource(
   const miner = new TemplateMiner(options);
   const tallies: Tally[] = [];
   const eventsRead = { baseline: 0, after: 0 };
+  const truncated: Truncation[] = [];
   const keep = options.examplesPerSignature ?? 3;
   const bucketMs = bucketLength(windows);
   try {
     for (const window of ['baseline', 'after'] as const) {
       for await (const event of source.events(window, windows[window], options.signal)) {
+        if (event.truncated) {
+          truncated.push({ source: source.name, ...event.truncated });
+          continue;
+        }
         eventsRead[window]++;
         const template = miner.add(tokenize(event.message));
         const tally = (tallies[template.index] ??= {
@@ -210,6 +227,7 @@ async function mineSource(
       eventsRead,
       loggedAfter,
       capReached: miner.capReached,
+      truncated,
     };
   } catch (error) {
     return { failure: { source: source.name, message: describeError(source.name, error) } };

@@ -1,4 +1,4 @@
-import { maskVariables, isVariableToken } from './mask.js';
+import { isVariableToken, maskedWords } from './mask.js';
 
 /**
  * The line of an event that names the error: the first line, except for a Python traceback,
@@ -17,12 +17,99 @@ export function keyLine(message: string): string {
 }
 
 /**
- * Masks and tokenises the key line of an event, dropping the leading tokens that are pure
- * variables (timestamps, sequence numbers) so they never decide a template.
+ * Masks and tokenises the key line of an event. The header that log formats put before the
+ * message (timestamp, host, pid, thread, logger) is dropped, keeping the level word, so a raw
+ * line gets the template of its bare message; runs of variables become one token, so a value
+ * of variable length does not change the token count.
  */
 export function tokenize(message: string): string[] {
-  const tokens = maskVariables(keyLine(message)).split(/\s+/).filter(Boolean);
-  let start = 0;
+  const tokens = joinBrackets(maskedWords(keyLine(message)));
+  let start = messageStart(tokens);
   while (start < tokens.length - 1 && isVariableToken(tokens[start])) start++;
-  return start === 0 ? tokens : tokens.slice(start);
+  const result: string[] = [];
+  let previousVariable = false;
+  for (let i = start; i < tokens.length; i++) {
+    const isVariable = isVariableToken(tokens[i]);
+    if (!(isVariable && previousVariable)) result.push(tokens[i]);
+    previousVariable = isVariable;
+  }
+  return result;
+}
+
+const HEADER_TOKENS = 12;
+
+const LEVEL = /^(?:TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|SEVERE|CRITICAL|FATAL)$/;
+const LEVEL_ANY_CASE =
+  /^(?:trace|debug|info|notice|warn|warning|error|err|severe|crit|critical|fatal|emerg|alert)$/i;
+/** Android's one-letter priorities, only right after the numeric header. */
+const LEVEL_LETTER = /^[VDIWEF]$/;
+/** `sshd[123]:`, `kernel[<NUM>]:`, `crond(pam_unix)[<*>]:` */
+const PROGRAM = /^[\w.\-/@()]+(?:\[[^\]\s]*\])?:$/;
+
+/** A `[...]` group spread over several tokens (thread names, request ids) becomes one token. */
+function joinBrackets(tokens: string[]): string[] {
+  const out: string[] = [];
+  const limit = Math.min(tokens.length, HEADER_TOKENS * 2);
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i];
+    if (i < limit && token.startsWith('[') && !token.includes(']')) {
+      const end = tokens.findIndex((t, j) => j > i && j < i + 8 && t.includes(']'));
+      if (end !== -1) {
+        out.push(tokens.slice(i, end + 1).join(' '));
+        i = end;
+        continue;
+      }
+    }
+    out.push(token);
+  }
+  return out;
+}
+
+/**
+ * Where the message starts: at the level word when one follows header-like tokens, else after a
+ * syslog program tag (`host sshd[42]:`) that follows a timestamp. Otherwise at the beginning.
+ */
+function messageStart(tokens: string[]): number {
+  const scan = Math.min(tokens.length - 1, HEADER_TOKENS);
+  if (!isVariableToken(tokens[0]) && tokens[0] !== '-') {
+    return LEVEL.test(tokens[1] ?? '') ? skipLogger(tokens, 1) : 0;
+  }
+  let variables = 0;
+  let words = 0;
+  for (let i = 0; i < scan; i++) {
+    const token = tokens[i];
+    const bare = token.replace(/^[[<(]|[\]>):,]$/g, '');
+    const afterHeader = i > 0 && variables > 0;
+    if (
+      LEVEL.test(bare) ||
+      (afterHeader && LEVEL_ANY_CASE.test(bare)) ||
+      (afterHeader && words === 0 && LEVEL_LETTER.test(token))
+    ) {
+      return i === 0 ? 0 : skipLogger(tokens, i);
+    }
+    if (afterHeader && words <= (token.includes('[') ? 3 : 1) && PROGRAM.test(token)) return i + 1;
+    if (isVariableToken(token)) variables++;
+    else if (token !== '-') words++;
+  }
+  // `[time] program - message`
+  const dash = tokens.indexOf('-', 1);
+  return dash !== -1 && dash <= 3 ? dash + 1 : 0;
+}
+
+/**
+ * After the level: thread and logger (`[main] com.shop.Cart:`, `[worker-1] c.s.Cart -`) go with
+ * the header when a `:` or a ` - ` closes them within the next few tokens.
+ */
+function skipLogger(tokens: string[], level: number): number {
+  for (let i = level + 1; i < Math.min(tokens.length - 1, level + 4); i++) {
+    const token = tokens[i];
+    const closes =
+      (token === '-' && i > level + 1) || (token.endsWith(':') && /^[\w.$@\-/]+:$/.test(token));
+    if (closes) {
+      tokens.splice(level + 1, i - level);
+      return level;
+    }
+    if (!(token.startsWith('[') || token === '-' || /^[\w.$]+$/.test(token))) break;
+  }
+  return level;
 }

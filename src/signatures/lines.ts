@@ -30,16 +30,23 @@ export async function printSignatures(
     }
     count++;
   }
+  // Templates merged while mining share one text, so they are counted together here.
   const finals = miner.templates.map((template) => {
     const text = template.tokens.join(' ');
-    return { id: signatureId(text), template: text, size: template.size };
+    return { id: signatureId(text), template: text };
   });
   if (options.perLine) {
     const lines = finals.map(({ id, template }) => `${JSON.stringify({ id, template })}\n`);
     for (let i = 0; i < count; i++) options.write(lines[indexes[i]]);
     return;
   }
-  const ranked = [...finals].sort((a, b) => b.size - a.size || a.id.localeCompare(b.id));
+  const totals = new Map<string, { id: string; template: string; size: number }>();
+  miner.templates.forEach((template, i) => {
+    const total = totals.get(finals[i].id) ?? { ...finals[i], size: 0 };
+    total.size += template.size;
+    totals.set(total.id, total);
+  });
+  const ranked = [...totals.values()].sort((a, b) => b.size - a.size || a.id.localeCompare(b.id));
   const width = String(ranked[0]?.size ?? 0).length;
   for (const { id, template, size } of ranked) {
     options.write(`${String(size).padStart(width)}  ${id}  ${template}\n`);

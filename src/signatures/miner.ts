@@ -1,15 +1,25 @@
-import { isVariableToken } from './mask.js';
-
 export interface MinerOptions {
-  /** Share of positions that must agree for a line to join a template (0..1). */
+  /**
+   * Share of a line's positions that must hold the same literal token as a template for the
+   * line to join it (0..1); positions where the template has a wildcard do not count. Default 0.6.
+   */
   similarity?: number;
+  /**
+   * How many different plain words a position must have shown, in templates that differ only in
+   * such words, before the words are taken for a variable (user names, hosts) and the templates
+   * merge. Fewer stay apart: `Started`/`Stopped` are two events. Default 5.
+   */
+  wordVariants?: number;
   /** Most templates kept; past it, lines that fit no template go to one overflow template. */
   maxTemplates?: number;
+  /** Most distinct masked lines remembered for the exact-match shortcut. Default 100,000. */
+  maxCachedLines?: number;
 }
 
 /** A group of lines that share one template; `tokens` widens to `<*>` where lines differ. */
 export interface Template {
   readonly index: number;
+  /** Templates merged into one share this array, so they end with the same text and id. */
   tokens: string[];
   size: number;
 }
@@ -17,20 +27,46 @@ export interface Template {
 export const WILDCARD = '<*>';
 export const OVERFLOW_TEMPLATE = '<rare templates merged: template cap reached>';
 
+interface Family {
+  members: Node[];
+  /** The distinct words seen at each position where the members differ. */
+  words: Map<number, Set<string>>;
+}
+
+interface Node extends Template {
+  /** Templates that differ from this one only in plain words; shared by the whole family. */
+  family: Family;
+  /** Set once merged into another template: lines that matched this one go there. */
+  mergedInto?: Node;
+}
+
 /**
- * A Drain-style online miner: lines are bucketed by token count and leading token, and within a
- * bucket join the most similar template when enough positions agree.
+ * A Drain-class online miner. Lines are grouped by token count; within a group a line joins the
+ * template that holds the same literal token at the most positions, when at least `similarity`
+ * of them do, and the template widens to `<*>` where they differ.
+ *
+ * Unlike Drain, the leading tokens do not pick a branch (a variable there would fork a group),
+ * and a position where the template and the line hold two different plain words is not widened
+ * at once: the line starts a sibling template, and siblings merge only once every position where
+ * they differ has shown `wordVariants` different words, which tells a variable from a handful of
+ * different events. Merged templates share one token array, so their final text (and id) is the
+ * same whichever of them a line joined.
  */
 export class TemplateMiner {
   readonly templates: Template[] = [];
-  private readonly buckets = new Map<string, Template[]>();
+  private readonly byLength = new Map<number, Node[]>();
+  private readonly seen = new Map<string, Node>();
   private readonly similarity: number;
+  private readonly wordVariants: number;
   private readonly maxTemplates: number;
-  private overflow: Template | undefined;
+  private readonly maxCachedLines: number;
+  private overflow: Node | undefined;
 
   constructor(options: MinerOptions = {}) {
-    this.similarity = options.similarity ?? 0.5;
+    this.similarity = options.similarity ?? 0.6;
+    this.wordVariants = options.wordVariants ?? 5;
     this.maxTemplates = options.maxTemplates ?? 5000;
+    this.maxCachedLines = options.maxCachedLines ?? 100_000;
   }
 
   get capReached(): boolean {
@@ -39,60 +75,117 @@ export class TemplateMiner {
 
   /** Adds one masked, tokenised line and returns the template it joined. */
   add(tokens: string[]): Template {
-    const key = bucketKey(tokens);
-    const bucket = this.buckets.get(key) ?? [];
-    const best = this.closest(bucket, tokens);
+    const key = tokens.join(' ');
+    const known = this.seen.get(key);
+    if (known) {
+      const template = live(known);
+      template.size++;
+      return template;
+    }
+    const template = this.place(tokens);
+    if (template !== this.overflow) {
+      if (this.seen.size >= this.maxCachedLines) this.seen.clear();
+      this.seen.set(key, template);
+    }
+    return template;
+  }
+
+  private place(tokens: string[]): Node {
+    const group = this.byLength.get(tokens.length) ?? [];
+    let best: Node | undefined;
+    let bestScore = -1;
+    let sibling: Node | undefined;
+    let siblingScore = -1;
+    for (const template of group) {
+      const score = agreement(template.tokens, tokens);
+      if (score < this.similarity) continue;
+      if (differsInWords(template.tokens, tokens)) {
+        if (score > siblingScore) [sibling, siblingScore] = [template, score];
+      } else if (score > bestScore) [best, bestScore] = [template, score];
+    }
     if (best) {
-      widen(best, tokens);
+      widen(best.tokens, tokens);
       best.size++;
       return best;
     }
     if (this.templates.length >= this.maxTemplates) return this.addToOverflow();
-    const template: Template = { index: this.templates.length, tokens: [...tokens], size: 1 };
+    const template: Node = {
+      index: this.templates.length,
+      tokens: [...tokens],
+      size: 1,
+      family: { members: [], words: new Map() },
+    };
     this.templates.push(template);
-    bucket.push(template);
-    this.buckets.set(key, bucket);
-    return template;
-  }
-
-  private closest(bucket: Template[], tokens: string[]): Template | undefined {
-    let best: Template | undefined;
-    let bestScore = -1;
-    for (const template of bucket) {
-      const score = similarity(template.tokens, tokens);
-      if (score >= this.similarity && score > bestScore) {
-        best = template;
-        bestScore = score;
+    group.push(template);
+    this.byLength.set(tokens.length, group);
+    if (sibling) {
+      const family = (template.family = sibling.family);
+      if (family.members.length === 0) family.members.push(sibling);
+      family.members.push(template);
+      const head = family.members[0].tokens;
+      for (let i = 0; i < tokens.length; i++) {
+        if (head[i] === tokens[i] || head[i] === WILDCARD) continue;
+        const words = family.words.get(i) ?? new Set([head[i]]);
+        if (words.size < this.wordVariants) words.add(tokens[i]);
+        family.words.set(i, words);
       }
+      const varied = [...family.words.values()];
+      if (varied.every((words) => words.size >= this.wordVariants)) this.mergeFamily(family, group);
     }
-    return best;
+    return live(template);
   }
 
-  private addToOverflow(): Template {
-    this.overflow ??= { index: this.templates.length, tokens: [OVERFLOW_TEMPLATE], size: 0 };
+  /** The first member absorbs the others; all share one token array and so one final text. */
+  private mergeFamily(family: Family, group: Node[]): void {
+    const [head, ...rest] = family.members;
+    for (const member of rest) {
+      widen(head.tokens, member.tokens);
+      member.tokens = head.tokens;
+      member.mergedInto = head;
+      group.splice(group.indexOf(member), 1);
+    }
+    family.members = [head];
+    family.words.clear();
+  }
+
+  private addToOverflow(): Node {
+    this.overflow ??= {
+      index: this.templates.length,
+      tokens: [OVERFLOW_TEMPLATE],
+      size: 0,
+      family: { members: [], words: new Map() },
+    };
     if (this.templates[this.overflow.index] !== this.overflow) this.templates.push(this.overflow);
     this.overflow.size++;
     return this.overflow;
   }
 }
 
-function bucketKey(tokens: string[]): string {
-  const first = tokens[0] ?? '';
-  return `${tokens.length}\u0000${isVariableToken(first) ? WILDCARD : first}`;
+function live(template: Node): Node {
+  let current = template;
+  while (current.mergedInto) current = current.mergedInto;
+  return current;
 }
 
-/** Share of positions where the template already has the token, or a wildcard. */
-function similarity(template: string[], tokens: string[]): number {
+/** Share of positions where the template holds the line's token literally. */
+function agreement(template: string[], tokens: string[]): number {
   if (tokens.length === 0) return 1;
   let same = 0;
-  for (let i = 0; i < tokens.length; i++) {
-    if (template[i] === tokens[i] || template[i] === WILDCARD) same++;
-  }
+  for (let i = 0; i < tokens.length; i++) if (template[i] === tokens[i]) same++;
   return same / tokens.length;
 }
 
-function widen(template: Template, tokens: string[]): void {
+/** A word, possibly quoted or followed by punctuation: `Started`, `"GET`, `spawned.` */
+const WORD = /^[^\w<]?[A-Za-z](?:[A-Za-z_-]*[A-Za-z]\d?)?[^\w>]?$/;
+
+function differsInWords(template: string[], tokens: string[]): boolean {
   for (let i = 0; i < tokens.length; i++) {
-    if (template.tokens[i] !== tokens[i]) template.tokens[i] = WILDCARD;
+    const a = template[i];
+    if (a !== tokens[i] && a !== WILDCARD && WORD.test(a) && WORD.test(tokens[i])) return true;
   }
+  return false;
+}
+
+function widen(template: string[], tokens: string[]): void {
+  for (let i = 0; i < tokens.length; i++) if (template[i] !== tokens[i]) template[i] = WILDCARD;
 }

@@ -18,7 +18,7 @@ export function withProgress(
     async *events(window, range, signal) {
       let count = 0;
       for await (const event of source.events(window, range, signal)) {
-        count++;
+        if (!event.truncated) count++;
         if (now() - last >= everyMs) {
           last = now();
           report(`reading ${source.name} (${window}): ${count.toLocaleString('en-US')} events`);

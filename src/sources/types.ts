@@ -8,6 +8,11 @@ export interface LogEvent {
   /** Where the event came from: a log group name, or the name given to local files. */
   logGroup: string;
   logStream?: string;
+  /**
+   * Set on the one item that ends a window cut at a cap: not an event, but word that more events
+   * existed than were read, and the latest timestamp read before the cut.
+   */
+  truncated?: { window: WindowName; maxEvents: number; lastTimestamp?: number };
 }
 
 export type WindowName = 'baseline' | 'after';
