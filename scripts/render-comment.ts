@@ -25,7 +25,18 @@ writeFileSync('docs/demo-comment.md', markdown);
 
 const body = execFileSync(
   'cmark-gfm',
-  ['--unsafe', '--github-pre-lang', '-e', 'table', '-e', 'strikethrough', '-e', 'autolink', '-e', 'tagfilter'],
+  [
+    '--unsafe',
+    '--github-pre-lang',
+    '-e',
+    'table',
+    '-e',
+    'strikethrough',
+    '-e',
+    'autolink',
+    '-e',
+    'tagfilter',
+  ],
   { input: markdown, encoding: 'utf8' },
 ).replace(/<pre lang="mermaid"><code>([\s\S]*?)<\/code><\/pre>/g, '<pre class="mermaid">$1</pre>');
 

@@ -209,6 +209,7 @@ describe('colours', () => {
   }
 
   it('colours the verdict line on a terminal', async () => {
+    // eslint-disable-next-line no-control-regex -- the escape codes are what is tested
     expect(await demoWith(true, {})).toMatch(/^\u001b\[1;31m### 🔴 Regression[^\n]*\u001b\[0m\n/);
   });
 

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { describe, expect, it } from '@jest/globals';
 import { maskVariables } from '../../src/signatures/mask.js';
 import { detectKind, detectLevel } from '../../src/signatures/classify.js';
@@ -8,6 +9,7 @@ import {
   TemplateMiner,
 } from '../../src/signatures/index.js';
 import { OVERFLOW_TEMPLATE } from '../../src/signatures/miner.js';
+import { printSignatures } from '../../src/signatures/lines.js';
 import { memorySource } from '../helpers/memory-source.js';
 
 describe('masking', () => {
@@ -22,6 +24,11 @@ describe('masking', () => {
     ['took 120ms for 512MiB and 42 rows', 'took <NUM> for <NUM> and <NUM> rows'],
     ['order=48213 failed', 'order=<NUM> failed'],
     ['mail to jane.doe@example.com bounced', 'mail to <EMAIL> bounced'],
+    ['connect to db.internal:5432 refused', 'connect to <HOST> refused'],
+    ['block blk_-6952295868487656571 lost', 'block <ID> lost'],
+    ["key 'user_id' missing", 'key <STR> missing'],
+    ['sent 1190 bytes (1.16 KB) in 3 seconds', 'sent <NUM> in <NUM>'],
+    ['on 17/06/09 at 2005.06.03', 'on <TS> at <TS>'],
   ])('%s', (line, masked) => {
     expect(maskVariables(line)).toBe(masked);
   });
@@ -70,11 +77,49 @@ describe('template mining', () => {
     expect(a.tokens.join(' ')).toBe('ERROR Payment timed out after <NUM> for order <NUM>');
   });
 
+  it('keeps lines that differ in one word apart (Started/Stopped)', () => {
+    const miner = new TemplateMiner();
+    const started = miner.add(tokenize('Started worker 3 after 12 seconds'));
+    const stopped = miner.add(tokenize('Stopped worker 4 after 10 seconds'));
+    expect(started).not.toBe(stopped);
+    expect(started.tokens.join(' ')).toBe('Started worker <NUM> after <NUM>');
+  });
+
+  it('takes a word for a variable once it has shown enough different values', () => {
+    const miner = new TemplateMiner({ wordVariants: 4 });
+    const users = ['alice', 'bob', 'carol', 'dave', 'erin'];
+    const templates = users.map((user) => miner.add(tokenize(`session opened for user ${user}`)));
+    const texts = new Set(templates.map((template) => template.tokens.join(' ')));
+    expect([...texts]).toEqual(['session opened for user <*>']);
+  });
+
+  it('groups raw lines of common formats like their bare message, keeping the level', () => {
+    const raw = [
+      '2015-10-18 18:01:47,978 INFO [main] org.apache.hadoop.mapreduce.v2.app.MRAppMaster: Created MRAppMaster for application appattempt_1445144423722_0020_000001',
+      '081109 203615 148 INFO dfs.DataNode$PacketResponder: Created MRAppMaster for application appattempt_1445144423722_0021_000001',
+      '2015-10-18 18:01:50,556 INFO [RMCommunicator Allocator] org.apache.hadoop.mapreduce.v2.app.MRAppMaster: Created MRAppMaster for application appattempt_1445144423722_0022_000001',
+    ];
+    const miner = new TemplateMiner();
+    const templates = raw.map((line) => miner.add(tokenize(line)));
+    expect(new Set(templates).size).toBe(1);
+    expect(templates[0].tokens.join(' ')).toBe('INFO Created MRAppMaster for application <ID>');
+    expect(
+      tokenize('Jun 15 02:04:59 combo sshd(pam_unix)[20885]: session closed for user root'),
+    ).toEqual(tokenize('session closed for user root'));
+  });
+
+  it('does not let a variable-length value change the token count', () => {
+    expect(tokenize('Supported channels 1 2 3 4 5 6 on en0')).toEqual(
+      tokenize('Supported channels 36 40 on en0'),
+    );
+  });
+
   it('uses the last line of a Python traceback as the key', () => {
     const tokens = tokenize(
       'Traceback (most recent call last):\n  File "app.py", line 3, in <module>\n    main()\nKeyError: \'user_id\'',
     );
-    expect(tokens.join(' ')).toContain("KeyError: 'user_id'");
+    // The quoted key is a value, masked like any other.
+    expect(tokens.join(' ')).toMatch(/KeyError: <STR>$/);
   });
 
   it('merges rare templates into one overflow template past the cap', () => {
@@ -131,5 +176,37 @@ describe('mineSignatures', () => {
     });
     const mined = await mineSignatures([source], windows);
     expect(mined.signatures.map((s) => s.level)).toContain('error');
+  });
+});
+
+describe('printSignatures', () => {
+  const lines = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank'].map(
+    (user) => `ERROR login failed for user ${user}`,
+  );
+
+  it('gives templates merged while mining one id on every line', async () => {
+    let out = '';
+    await printSignatures(Readable.from(lines) as AsyncIterable<string>, {
+      perLine: true,
+      write: (text) => (out += text),
+    });
+    const rows = out
+      .trim()
+      .split('\n')
+      .map((row) => JSON.parse(row) as { id: string; template: string });
+    expect(rows).toHaveLength(lines.length);
+    expect(new Set(rows.map((row) => row.id)).size).toBe(1);
+    expect(rows[0].template).toBe('ERROR login failed for user <*>');
+  });
+
+  it('counts merged templates as one signature', async () => {
+    let out = '';
+    await printSignatures(Readable.from(lines) as AsyncIterable<string>, {
+      perLine: false,
+      write: (text) => (out += text),
+    });
+    expect(out).toMatch(
+      /^6 {2}[0-9a-f]{10} {2}ERROR login failed for user <\*>\n1 signatures in 6 lines\n$/,
+    );
   });
 });

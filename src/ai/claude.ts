@@ -1,4 +1,4 @@
-import Anthropic, { type ClientOptions } from '@anthropic-ai/sdk';
+import Anthropic from '@anthropic-ai/sdk';
 import { proxyFetch } from '../proxy.js';
 import { ModelAnswer, MODEL_ANSWER_SCHEMA } from './schema.js';
 import type { PromptText } from './prompt.js';
@@ -36,7 +36,7 @@ export function createClaudeClient(
     maxRetries: MAX_RETRIES,
     timeout: 60_000,
     // The SDK's fetch ignores HTTPS_PROXY / NO_PROXY.
-    ...(fetch && { fetch: fetch as ClientOptions['fetch'] }),
+    ...(fetch && { fetch }),
   });
 }
 

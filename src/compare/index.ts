@@ -101,7 +101,7 @@ export function compare(input: CompareInput, options: CompareOptions = {}): Comp
   };
   const { mined } = input;
   const windows = exposureOf(input);
-  const { baselineMs, afterMs } = windows;
+  const { afterMs } = windows;
 
   const bursts = mined.signatures.map((signature) =>
     parameters.judgeBursts

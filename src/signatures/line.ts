@@ -48,6 +48,7 @@ const PROGRAM = /^[\w.\-/@()]+(?:\[[^\]\s]*\])?:$/;
 
 /** A `[...]` group spread over several tokens (thread names, request ids) becomes one token. */
 function joinBrackets(tokens: string[]): string[] {
+  if (!tokens.some((token) => token.startsWith('['))) return tokens;
   const out: string[] = [];
   const limit = Math.min(tokens.length, HEADER_TOKENS * 2);
   for (let i = 0; i < tokens.length; i++) {
@@ -65,6 +66,20 @@ function joinBrackets(tokens: string[]): string[] {
   return out;
 }
 
+/** `[ERROR]`, `<warn>` or `INFO:` is as long as this at most. */
+const MAX_LEVEL_LENGTH = 10;
+
+function isLevel(token: string, afterHeader: boolean, words: number): boolean {
+  const start = '[<('.includes(token[0]) ? 1 : 0;
+  const end = token.length - (']>):,'.includes(token[token.length - 1]) ? 1 : 0);
+  const bare = token.slice(start, Math.max(start, end));
+  return (
+    LEVEL.test(bare) ||
+    (afterHeader && LEVEL_ANY_CASE.test(bare)) ||
+    (afterHeader && words === 0 && LEVEL_LETTER.test(token))
+  );
+}
+
 /**
  * Where the message starts: at the level word when one follows header-like tokens, else after a
  * syslog program tag (`host sshd[42]:`) that follows a timestamp. Otherwise at the beginning.
@@ -78,13 +93,8 @@ function messageStart(tokens: string[]): number {
   let words = 0;
   for (let i = 0; i < scan; i++) {
     const token = tokens[i];
-    const bare = token.replace(/^[[<(]|[\]>):,]$/g, '');
     const afterHeader = i > 0 && variables > 0;
-    if (
-      LEVEL.test(bare) ||
-      (afterHeader && LEVEL_ANY_CASE.test(bare)) ||
-      (afterHeader && words === 0 && LEVEL_LETTER.test(token))
-    ) {
+    if (token.length <= MAX_LEVEL_LENGTH && isLevel(token, afterHeader, words)) {
       return i === 0 ? 0 : skipLogger(tokens, i);
     }
     if (afterHeader && words <= (token.includes('[') ? 3 : 1) && PROGRAM.test(token)) return i + 1;

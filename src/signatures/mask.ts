@@ -31,7 +31,10 @@ const mask = (pattern: RegExp, placeholder: string, gate?: (text: string) => boo
  */
 const LINE_MASKS: readonly Mask[] = [
   // syslog and Apache: Mar  1 14:05:00, [Sun Dec 04 04:47:44 2005], 01/Mar/2026:14:05:00 +0000
-  mask(new RegExp(`(?:${DAY} )?${MONTH} +\\d{1,2} \\d{2}:\\d{2}:\\d{2}(?: \\d{4})?`, 'g'), '<TS>'),
+  mask(
+    new RegExp(`\\b(?:${DAY} )?${MONTH} +\\d{1,2} \\d{2}:\\d{2}:\\d{2}(?: \\d{4})?`, 'g'),
+    '<TS>',
+  ),
   mask(
     new RegExp(`\\d{2}/${MONTH}/\\d{4}:\\d{2}:\\d{2}:\\d{2}(?: [+-]\\d{4})?`, 'g'),
     '<TS>',
@@ -40,7 +43,7 @@ const LINE_MASKS: readonly Mask[] = [
   // Sizes and durations, unit included: 1190 bytes (1.16 KB), 512 MB, <1 sec, 3 seconds
   mask(
     new RegExp(
-      `<?${B}\\d+(?:\\.\\d+)? (?:bytes|[KMGT]i?B|B|sec|secs|seconds|ms|minutes|mins|hours)${E}(?: \\(\\d+(?:\\.\\d+)? [KMGT]?B\\))?`,
+      `(?:<|${B})\\d+(?:\\.\\d+)? (?:bytes|[KMGT]i?B|B|sec|secs|seconds|ms|minutes|mins|hours)${E}(?: \\(\\d+(?:\\.\\d+)? [KMGT]?B\\))?`,
       'g',
     ),
     '<NUM>',
@@ -102,10 +105,13 @@ const WHOLE_WORD = new RegExp(
       '(\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(?:[.,]\\d+)?(?:Z|[+-]\\d{2}:?\\d{2})?)',
       '((?:\\d{1,3}\\.){3}\\d{1,3}(?::\\d{1,5})?)',
       '([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})',
+      '((?=[0-9a-fA-F]*\\d)[0-9a-fA-F]{8,})',
     ].join('|') +
     ')([)\\]},;:."\']*)$',
 );
-const WHOLE_WORD_PLACEHOLDERS = ['<NUM>', '<TS>', '<IP>', '<UUID>'];
+const WHOLE_WORD_PLACEHOLDERS = ['<NUM>', '<TS>', '<IP>', '<UUID>', '<HEX>'];
+/** A short number at the end of a name: `[worker-7]`, `node-12,`, `#3` */
+const NAME_NUMBER = /^([^\d\s'"@]*[-#/=[(*])\d{1,3}([)\]},;:."']*)$/;
 
 /**
  * Words are masked through a cache keyed by their shape (every digit read as `1`): only `0x`
@@ -131,6 +137,8 @@ function maskWord(word: string): string {
     while (whole[kind + 2] === undefined) kind++;
     return whole[1] + WHOLE_WORD_PLACEHOLDERS[kind] + whole[whole.length - 1];
   }
+  const named = NAME_NUMBER.exec(word);
+  if (named) return `${named[1]}<NUM>${named[2]}`;
   const shape = word.includes('0x') ? undefined : word.replace(/\d/g, '1');
   const known = shape === undefined ? undefined : byShape.get(shape);
   if (known !== undefined) return known;

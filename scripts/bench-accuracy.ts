@@ -1,0 +1,73 @@
+/**
+ * Grouping accuracy of the signature miner on Loghub-2k, on the `Content` column and on raw
+ * lines, with one configuration for every dataset, and the stability of signatures across
+ * windows. Usage: npm run bench:accuracy
+ */
+import { DATASETS, LOGHUB_DIR, loadDataset, loghubAvailable, score } from './lib/loghub.js';
+import { mineLines } from './lib/mine.js';
+
+if (!loghubAvailable()) {
+  console.log(`Loghub-2k not found at ${LOGHUB_DIR} (relative to the repository root): skipped.`);
+  process.exit(0);
+}
+
+const rows: string[][] = [];
+const sums = { ga: 0, fga: 0, rawGa: 0, rawFga: 0, stable: 0, halves: 0 };
+const started = performance.now();
+for (const name of DATASETS) {
+  const data = loadDataset(name);
+  const content = score(mineLines(data.content), data.truth);
+  const raw = score(mineLines(data.raw), data.truth);
+  const { stable, halves } = stability(data.raw);
+  sums.ga += content.ga;
+  sums.fga += content.fga;
+  sums.rawGa += raw.ga;
+  sums.rawFga += raw.fga;
+  sums.stable += stable;
+  sums.halves += halves;
+  rows.push([name, content.ga, content.fga, raw.ga, raw.fga, stable, halves].map(cell));
+}
+const n = DATASETS.length;
+rows.push(
+  ['average', sums.ga, sums.fga, sums.rawGa, sums.rawFga, sums.stable, sums.halves].map((v) =>
+    cell(typeof v === 'number' ? v / n : v),
+  ),
+);
+printTable(['dataset', 'GA', 'FGA', 'raw GA', 'raw FGA', 'stability', 'halves alone'], rows);
+console.log(`\n${n} datasets in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+console.log(
+  'stability: share of lines with the same signature when the halves are mined as the baseline\n' +
+    'and after windows as in one pass; halves alone: the same with a separate miner per half.',
+);
+
+/**
+ * The share of lines whose signature is the same when the halves are mined as the baseline and
+ * after windows (one miner, as `mineSignatures` does) as in one pass, and when each half is
+ * mined by a miner of its own (the harder case: no shared history at all).
+ */
+function stability(lines: string[]): { stable: number; halves: number } {
+  const half = Math.floor(lines.length / 2);
+  const [before, after] = [lines.slice(0, half), lines.slice(half)];
+  const whole = mineLines(lines);
+  const windows = mineLines(before, after);
+  const alone = [...mineLines(before), ...mineLines(after)];
+  let stable = 0;
+  let same = 0;
+  for (let i = 0; i < lines.length; i++) {
+    if (windows[i] === whole[i]) stable++;
+    if (alone[i] === whole[i]) same++;
+  }
+  return { stable: stable / lines.length, halves: same / lines.length };
+}
+
+function cell(value: string | number): string {
+  return typeof value === 'number' ? value.toFixed(3) : value;
+}
+
+function printTable(header: string[], body: string[][]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
+  const line = (row: string[]) =>
+    row.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  console.log(line(header));
+  for (const row of body) console.log(line(row));
+}

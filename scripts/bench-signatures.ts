@@ -1,0 +1,106 @@
+/**
+ * Throughput and peak memory of signature mining on 1M generated error lines of mixed formats,
+ * next to the floor: streaming the same file and splitting it into lines and tokens.
+ * Usage: npm run bench:signatures [-- LINES]
+ */
+import { spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { tokenize } from '../src/signatures/line.js';
+import { TemplateMiner } from '../src/signatures/miner.js';
+import { generateLines } from './lib/generate.js';
+
+const [phase, file] = process.argv.slice(2);
+if (phase === 'floor' || phase === 'mine') {
+  await measure(phase, file);
+} else {
+  await compare(Number(phase ?? 1_000_000));
+}
+
+async function compare(count: number): Promise<void> {
+  const folder = mkdtempSync(join(tmpdir(), 'aftershock-bench-'));
+  const path = join(folder, 'errors.log');
+  try {
+    const out = createWriteStream(path);
+    for (const line of generateLines(count)) {
+      if (!out.write(`${line}\n`)) await once(out, 'drain');
+    }
+    await new Promise<void>((resolve, reject) => {
+      out.once('error', reject);
+      out.end(() => resolve());
+    });
+    // Each phase in its own process, so that peak memory is its own.
+    const floor = run('floor', path);
+    const mine = run('mine', path);
+    const rate = (r: Result) => Math.round(r.lines / r.seconds);
+    console.log(`${count} generated lines of mixed formats`);
+    for (const [name, r] of [
+      ['floor (stream, split lines and tokens)', floor],
+      ['signatures (mask, header, mine)', mine],
+    ] as const) {
+      const peak = (r.maxRssKb / 1024).toFixed(0);
+      console.log(`${name.padEnd(40)} ${String(rate(r)).padStart(9)} lines/s  peak RSS ${peak} MB`);
+    }
+    console.log(`share of the floor's speed: ${(rate(mine) / rate(floor)).toFixed(2)}`);
+    console.log(`templates: ${mine.templates}, cap reached: ${mine.capReached}`);
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+interface Result {
+  lines: number;
+  seconds: number;
+  maxRssKb: number;
+  /** Counted so that splitting cannot be optimised away. */
+  tokens?: number;
+  templates?: number;
+  capReached?: boolean;
+}
+
+function run(which: string, path: string): Result {
+  const script = fileURLToPath(import.meta.url);
+  const child = spawnSync(process.execPath, [...process.execArgv, script, which, path], {
+    encoding: 'utf8',
+  });
+  if (child.status !== 0) throw new Error(`${which} failed: ${child.stderr}`);
+  return JSON.parse(child.stdout) as Result;
+}
+
+async function measure(which: 'floor' | 'mine', path: string): Promise<void> {
+  const miner = new TemplateMiner();
+  let lines = 0;
+  let tokens = 0;
+  const started = performance.now();
+  for await (const line of readLines(path)) {
+    lines++;
+    if (which === 'floor') tokens += line.split(/\s+/).length;
+    else miner.add(tokenize(line));
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const result: Result = {
+    lines,
+    seconds,
+    maxRssKb: process.resourceUsage().maxRSS,
+  };
+  if (which === 'mine') {
+    result.templates = miner.templates.length;
+    result.capReached = miner.capReached;
+  } else {
+    result.tokens = tokens;
+  }
+  process.stdout.write(JSON.stringify(result));
+}
+
+async function* readLines(path: string): AsyncGenerator<string> {
+  let rest = '';
+  for await (const chunk of createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 16 })) {
+    const parts = (rest + (chunk as string)).split('\n');
+    rest = parts.pop() ?? '';
+    yield* parts;
+  }
+  if (rest) yield rest;
+}
