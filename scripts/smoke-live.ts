@@ -10,78 +10,38 @@
  *
  * Exit status: 0 every configured check passed, 1 a check failed, 2 nothing to check (or in CI).
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createClaudeClient, formatCost } from '../src/ai/index.js';
-import { DEFAULT_FILTER_PATTERN, DEFAULT_MODEL, INPUT, parseConfig } from '../src/config.js';
-import {
-  DEMO_BASELINE_MS,
-  DEMO_COMMITS,
-  DEMO_DEPLOYED_AT,
-  DEMO_LOG_GROUP,
-  DEMO_SOAK_MS,
-  demoLogs,
-} from '../src/demo/incident.js';
-import { runPipeline } from '../src/pipeline.js';
+import { DEFAULT_FILTER_PATTERN, DEFAULT_MODEL, INPUT } from '../src/config.js';
+import { runDemo } from '../src/demo/run.js';
 import { redact } from '../src/redact.js';
 import { createCloudWatchSources } from '../src/sources/cloudwatch.js';
-import { FileSource } from '../src/sources/file.js';
 
 const env = process.env;
 const say = (line: string) => process.stdout.write(`${redact(line)}\n`);
 
 /** The whole pipeline on the demo incident, with the real Claude client. */
 async function checkClaude(apiKey: string, model: string): Promise<boolean> {
-  const folder = await mkdtemp(join(tmpdir(), 'aftershock-smoke-'));
-  try {
-    const logs = demoLogs();
-    const before = join(folder, 'before.log');
-    const after = join(folder, 'after.log');
-    await writeFile(before, logs.before);
-    await writeFile(after, logs.after);
-    const config = parseConfig(
-      {
-        [INPUT.logGroups]: DEMO_LOG_GROUP,
-        [INPUT.deployedAt]: new Date(DEMO_DEPLOYED_AT).toISOString(),
-        [INPUT.soak]: `${DEMO_SOAK_MS / 60_000}m`,
-        [INPUT.baseline]: `${DEMO_BASELINE_MS / 60_000}m`,
-        [INPUT.model]: model,
-      },
-      { now: Date.now() },
-    );
-    const report = await runPipeline(config, {
-      sources: [
-        new FileSource({
-          name: DEMO_LOG_GROUP,
-          before,
-          after,
-          filterPattern: config.filterPattern,
-        }),
-      ],
-      loadCommits: () => Promise.resolve(DEMO_COMMITS),
-      claude: createClaudeClient(apiKey),
-      version: 'smoke',
-      secrets: [apiKey],
-    });
-    const { analysis, usage } = report;
-    const counted = analysis.prompt?.measuredWith === 'count_tokens';
-    say(
-      `${counted ? 'ok  ' : 'FAIL'} POST /v1/messages/count_tokens: ${counted ? `${analysis.prompt?.tokens} tokens` : 'did not answer (the estimate was used)'}`,
-    );
-    if (analysis.source !== 'claude') {
-      say(`FAIL POST /v1/messages with model ${model}: ${analysis.fallbackReason ?? 'no answer'}`);
-      return false;
-    }
-    say(
-      `ok   POST /v1/messages with model ${model} and output_config json_schema: a valid answer, ${usage.input_tokens} in / ${usage.output_tokens} out tokens, ${formatCost(model, usage)}`,
-    );
-    say(`     summary: ${analysis.summary}`);
-    say(`     cites: ${[...analysis.citedSignatures, ...analysis.citedCommits].join(', ') || '-'}`);
-    return counted;
-  } finally {
-    await rm(folder, { recursive: true, force: true });
+  const { report } = await runDemo({
+    inputs: { [INPUT.model]: model },
+    deps: { claude: createClaudeClient(apiKey), secrets: [apiKey] },
+    version: 'smoke',
+    now: Date.now(),
+  });
+  const { analysis, usage } = report;
+  const counted = analysis.prompt?.measuredWith === 'count_tokens';
+  say(
+    `${counted ? 'ok  ' : 'FAIL'} POST /v1/messages/count_tokens: ${counted ? `${analysis.prompt?.tokens} tokens` : 'did not answer (the estimate was used)'}`,
+  );
+  if (analysis.source !== 'claude') {
+    say(`FAIL POST /v1/messages with model ${model}: ${analysis.fallbackReason ?? 'no answer'}`);
+    return false;
   }
+  say(
+    `ok   POST /v1/messages with model ${model} and output_config json_schema: a valid answer, ${usage.input_tokens} in / ${usage.output_tokens} out tokens, ${formatCost(model, usage)}`,
+  );
+  say(`     summary: ${analysis.summary}`);
+  say(`     cites: ${[...analysis.citedSignatures, ...analysis.citedCommits].join(', ') || '-'}`);
+  return counted;
 }
 
 /** FilterLogEvents, with our filter pattern, over the last fifteen minutes of one log group. */

@@ -1,18 +1,10 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createClaudeClient } from './ai/index.js';
 import { readCommitRangeFile, type CommitRange } from './commits/index.js';
 import { ConfigError, INPUT, parseConfig, type Config, type RawInputs } from './config.js';
-import {
-  DEMO_BASELINE_MS,
-  DEMO_COMMITS,
-  DEMO_DEPLOYED_AT,
-  DEMO_LOG_GROUP,
-  DEMO_SOAK_MS,
-  demoLogs,
-} from './demo/incident.js';
+import { runDemo } from './demo/run.js';
 import { runPipeline } from './pipeline.js';
 import { redact } from './redact.js';
 import { renderMarkdown, type Report } from './report/index.js';
@@ -346,37 +338,7 @@ async function demoCommand(args: string[], io: Io): Promise<number> {
     io.stdout(DEMO_HELP);
     return EXIT.pass;
   }
-  const folder = await mkdtemp(join(tmpdir(), 'aftershock-demo-'));
-  try {
-    const logs = demoLogs();
-    const before = join(folder, 'before.log');
-    const after = join(folder, 'after.log');
-    await writeFile(before, logs.before);
-    await writeFile(after, logs.after);
-    const config = parseConfig(
-      {
-        [INPUT.logGroups]: DEMO_LOG_GROUP,
-        [INPUT.deployedAt]: new Date(DEMO_DEPLOYED_AT).toISOString(),
-        [INPUT.soak]: `${DEMO_SOAK_MS / 60_000}m`,
-        [INPUT.baseline]: `${DEMO_BASELINE_MS / 60_000}m`,
-      },
-      { now: io.now() },
-    );
-    const report = await runPipeline(config, {
-      sources: [
-        new FileSource({
-          name: DEMO_LOG_GROUP,
-          before,
-          after,
-          filterPattern: config.filterPattern,
-        }),
-      ],
-      loadCommits: () => Promise.resolve(DEMO_COMMITS),
-      version: VERSION,
-    });
-    await printReport(report, values.json, io, []);
-    return EXIT.pass;
-  } finally {
-    await rm(folder, { recursive: true, force: true });
-  }
+  const { report } = await runDemo({ version: VERSION, now: io.now() });
+  await printReport(report, values.json, io, []);
+  return EXIT.pass;
 }

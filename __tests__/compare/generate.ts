@@ -1,19 +1,10 @@
 import type { MinedSignatures, Signature, Windows } from '../../src/signatures/index.js';
 import type { LogEvent, LogSource, WindowName } from '../../src/sources/types.js';
+import { seededRandom } from '../../src/demo/random.js';
+
+export { seededRandom as random };
 
 export const MINUTE = 60_000;
-
-/** mulberry32: a small seeded generator, so every generated case is the same on every run. */
-export function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A Poisson-distributed count (Knuth's method; the means here are small). */
 export function poisson(next: () => number, mean: number): number {

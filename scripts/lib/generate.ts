@@ -3,17 +3,7 @@
  * nginx, Python, logfmt) for the throughput benchmark.
  */
 
-/** mulberry32: small, fast and the same on every machine. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../src/demo/random.js';
 
 const WORDS = ['alpha', 'orders', 'billing', 'carts', 'users', 'search', 'stock', 'auth', 'mail'];
 const NAMES = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi', 'ivan'];
@@ -71,7 +61,7 @@ function syslogTime(t: Date): string {
 }
 
 export function* generateLines(count: number, seed = 42): Generator<string> {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const int = (max: number) => Math.floor(next() * max);
   const hex = (length: number) =>
     Array.from({ length }, () => '0123456789abcdef'[int(16)]).join('');

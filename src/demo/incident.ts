@@ -1,4 +1,5 @@
 import type { CommitRange } from '../commits/index.js';
+import { seededRandom } from './random.js';
 
 /**
  * The demo incident: a checkout service's error log an hour before and ten minutes after a
@@ -12,18 +13,6 @@ export const DEMO_SOAK_MS = 10 * 60_000;
 export const DEMO_LOG_GROUP = '/ecs/checkout-service';
 /** The traffic shift: recurring errors come this much more often after the deploy. */
 const TRAFFIC_AFTER = 1.5;
-
-/** A small deterministic generator (mulberry32), so the demo prints the same report every run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Line {
   at: number;
@@ -116,7 +105,7 @@ function render(lines: Line[]): string {
 }
 
 export function demoLogs(): { before: string; after: string } {
-  const next = random(20261120);
+  const next = seededRandom(20261120);
   const baselineStart = DEMO_DEPLOYED_AT - DEMO_BASELINE_MS;
   const afterEnd = DEMO_DEPLOYED_AT + DEMO_SOAK_MS;
   return {
