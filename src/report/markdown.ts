@@ -50,6 +50,14 @@ export function inlineCode(text: string, inTable = false): string {
   return `${ticks}${pad}${flat}${pad}${ticks}`;
 }
 
+/** Our own sentences that quote log or diff text in backticks: the quotes become code spans. */
+function escapeQuoting(text: string): string {
+  return text
+    .split(/`([^`\n]+)`/)
+    .map((part, i) => (i % 2 === 1 ? inlineCode(part) : escapeInline(part)))
+    .join('');
+}
+
 const lengthOf = (window: { start: string; end: string }) =>
   formatDuration(Date.parse(window.end) - Date.parse(window.start));
 
@@ -171,7 +179,7 @@ function signatureDetails(
   if (suspect) {
     const evidence = suspect.evidence?.length ? suspect.evidence : [suspect.reason];
     lines.push(
-      `**Suspect** ${commitTitle(report, suspect)}\n${evidence.map((e) => `- ${escapeInline(e)}`).join('\n')}`,
+      `**Suspect** ${commitTitle(report, suspect)}\n${evidence.map((e) => `- ${escapeQuoting(e)}`).join('\n')}`,
     );
   }
   const links = cloudWatchLinks(report, signature);
