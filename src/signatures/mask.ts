@@ -24,6 +24,10 @@ const mask = (pattern: RegExp, placeholder: string, gate?: (text: string) => boo
   gate,
 });
 
+const MONTH_THEN_SPACE = new RegExp(`${MONTH} `);
+/** A number followed by the first letter of a unit: bytes, KB, B, sec, ms, minutes, hours... */
+const NUMBER_THEN_UNIT = /\d [bKMGTBsmh]/;
+
 /**
  * Patterns that span several words, applied to the whole line first. The others apply to one
  * word at a time, and only to words with a digit, a quote or an `@`: most words of a log line
@@ -34,6 +38,7 @@ const LINE_MASKS: readonly Mask[] = [
   mask(
     new RegExp(`\\b(?:${DAY} )?${MONTH} +\\d{1,2} \\d{2}:\\d{2}:\\d{2}(?: \\d{4})?`, 'g'),
     '<TS>',
+    (text) => MONTH_THEN_SPACE.test(text),
   ),
   mask(
     new RegExp(`\\d{2}/${MONTH}/\\d{4}:\\d{2}:\\d{2}:\\d{2}(?: [+-]\\d{4})?`, 'g'),
@@ -47,6 +52,7 @@ const LINE_MASKS: readonly Mask[] = [
       'g',
     ),
     '<NUM>',
+    (text) => NUMBER_THEN_UNIT.test(text),
   ),
 ];
 
@@ -116,51 +122,132 @@ const NAME_NUMBER = /^([^\d\s'"@]*[-#/=[(*])\d{1,3}([)\]},;:."']*)$/;
 /**
  * Words are masked through a cache keyed by their shape (every digit read as `1`): only `0x`
  * tells one digit from another, so other words of one shape mask alike when no digit survives.
+ * The key is a hash of the shape, computed in the loop that looks for digits; an entry holds a
+ * word of its shape, compared on a hit, so that a collision is only a miss.
  */
-const SHAPE_CACHE_LIMIT = 20_000;
-const byShape = new Map<string, string>();
+const CACHE_LIMIT = 20_000;
+const byShape = new Map<number, { word: string; masked: string }>();
+/**
+ * Words whose masked form keeps a digit (`/dev/sda1`, `/api/v2/users/<NUM>`), by the word with
+ * its free digits read as `1`: the digits that patterns can mask alone, not those in a run that
+ * follows a letter (`v2`, `sda1`, `log4j`).
+ */
+const byFreeDigits = new Map<string, string>();
 
-/** Whether a word has a digit, a quote or an `@`: a loop, as this runs for every word. */
+const isDigit = (c: number) => c >= 48 && c <= 57;
+
+/** Whether a word has a digit, a quote or an `@`. */
 function mayVary(word: string): boolean {
   for (let i = 0; i < word.length; i++) {
     const c = word.charCodeAt(i);
-    if ((c >= 48 && c <= 57) || c === 34 || c === 39 || c === 64) return true;
+    if (isDigit(c) || c === 34 || c === 39 || c === 64) return true;
   }
   return false;
 }
 
+/** Digit runs that do not follow a letter: `12` in `/users/12`, not `2` in `v2`. */
+const FREE_DIGITS = /(?<![A-Za-z\d])\d+/g;
+
+/** `word` with each digit of its free runs (see byFreeDigits) replaced by `change`. */
+function changeFreeDigits(word: string, change: (digit: string) => string): string {
+  return word.replace(FREE_DIGITS, (run) => run.replace(/\d/g, change));
+}
+
+const NOTHING_TO_MASK = -1;
+const NOT_BY_SHAPE = -2;
+
+/**
+ * The hash of a word's shape; NOTHING_TO_MASK without a digit, a quote or an `@`, NOT_BY_SHAPE
+ * with `0x`.
+ */
+function shapeHash(word: string): number {
+  let hash = 0;
+  let varies = false;
+  for (let i = 0; i < word.length; i++) {
+    let c = word.charCodeAt(i);
+    if (isDigit(c)) {
+      if (c === 48 && word.charCodeAt(i + 1) === 120) return NOT_BY_SHAPE;
+      c = 49;
+      varies = true;
+    } else if (c === 34 || c === 39 || c === 64) varies = true;
+    hash = (Math.imul(hash, 31) + c) & 0x3fffffff;
+  }
+  return varies ? hash : NOTHING_TO_MASK;
+}
+
+function sameShape(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const c = a.charCodeAt(i);
+    const d = b.charCodeAt(i);
+    if (c !== d && !(isDigit(c) && isDigit(d))) return false;
+  }
+  return true;
+}
+
+function rememberShape(shape: number, word: string, masked: string): void {
+  if (shape < 0) return;
+  if (byShape.size >= CACHE_LIMIT) byShape.clear();
+  byShape.set(shape, { word, masked });
+}
+
 function maskWord(word: string): string {
-  if (!mayVary(word)) return word;
+  const shape = shapeHash(word);
+  if (shape === NOTHING_TO_MASK) return word;
+  const known = shape >= 0 ? byShape.get(shape) : undefined;
+  if (known !== undefined && sameShape(known.word, word)) return known.masked;
   const whole = WHOLE_WORD.exec(word);
   if (whole) {
     let kind = 0;
     while (whole[kind + 2] === undefined) kind++;
-    return whole[1] + WHOLE_WORD_PLACEHOLDERS[kind] + whole[whole.length - 1];
+    const masked = whole[1] + WHOLE_WORD_PLACEHOLDERS[kind] + whole[whole.length - 1];
+    // A UUID or a hash keeps its letters in its shape, which is then seldom seen again.
+    if (kind < 3) rememberShape(shape, word, masked);
+    return masked;
   }
   const named = NAME_NUMBER.exec(word);
-  if (named) return `${named[1]}<NUM>${named[2]}`;
-  const shape = word.includes('0x') ? undefined : word.replace(/\d/g, '1');
-  const known = shape === undefined ? undefined : byShape.get(shape);
-  if (known !== undefined) return known;
+  if (named) {
+    const masked = `${named[1]}<NUM>${named[2]}`;
+    rememberShape(shape, word, masked);
+    return masked;
+  }
+  if (shape === NOT_BY_SHAPE) return maskByPatterns(word);
+  const key = changeFreeDigits(word, () => '1');
+  let masked = byFreeDigits.get(key);
+  if (masked !== undefined) return masked;
+  masked = maskByPatterns(word);
+  if (!/\d/.test(masked)) rememberShape(shape, word, masked);
+  else if (
+    masked === maskByPatterns(changeFreeDigits(word, (digit) => (digit === '1' ? '2' : '1')))
+  ) {
+    // Every free digit was masked (each was changed, none shows): the masked word holds for
+    // every word of this key.
+    if (byFreeDigits.size >= CACHE_LIMIT) byFreeDigits.clear();
+    byFreeDigits.set(key, masked);
+  }
+  return masked;
+}
+
+function maskByPatterns(word: string): string {
   let masked = word;
   for (const { pattern, placeholder, gate } of WORD_MASKS) {
     if (!gate || gate(masked)) masked = masked.replace(pattern, placeholder);
     // Nothing left that a later pattern could mask.
     if (!mayVary(masked)) break;
   }
-  if (shape !== undefined && !/\d/.test(masked)) {
-    if (byShape.size >= SHAPE_CACHE_LIMIT) byShape.clear();
-    byShape.set(shape, masked);
-  }
   return masked;
 }
+
+const OTHER_WHITESPACE = /[\t\r\n\f\v]/;
+const SPACE = / /;
 
 const TIME_OF_DATE = /^<(?:TS|TIME)>(?:[.,]<NUM>)?$/;
 
 /** Masks words in place; a date followed by its time (`<TS> <TIME>`) becomes one `<TS>`. */
-function maskWords(words: string[]): string[] {
+function maskWords(words: string[], dropEmpty: boolean): string[] {
   let out = 0;
   for (let i = 0; i < words.length; i++) {
+    if (dropEmpty && words[i] === '') continue;
     const masked = maskWord(words[i]);
     if (out > 0 && words[out - 1] === '<TS>' && TIME_OF_DATE.test(masked)) continue;
     words[out++] = masked;
@@ -169,19 +256,27 @@ function maskWords(words: string[]): string[] {
   return words;
 }
 
+/**
+ * Whether a pattern of LINE_MASKS could match: they need a month followed by ` ` or `/`, or a
+ * number followed by ` ` and a unit. One test is much faster than the patterns.
+ */
+const LINE_MASK_HINT = new RegExp(`\\d [bKMGTBsmh]|${MONTH}[ /]`);
+
+function applyLineMasks(text: string): string {
+  return LINE_MASK_HINT.test(text) ? apply(LINE_MASKS, text) : text;
+}
+
 export function maskVariables(text: string): string {
-  return maskWords(apply(LINE_MASKS, text).split(' ')).join(' ');
+  return maskWords(applyLineMasks(text).split(SPACE), false).join(' ');
 }
 
 /** The masked words of a line, split on whitespace. */
 export function maskedWords(text: string): string[] {
-  const line = apply(LINE_MASKS, text);
-  // Splitting on one space is much faster than on a pattern; other whitespace is rare.
-  const words = /[\t\r\n\f\v]/.test(line) ? line.split(/\s+/) : line.split(' ');
-  let out = 0;
-  for (const word of words) if (word !== '') words[out++] = word;
-  words.length = out;
-  return maskWords(words);
+  const line = applyLineMasks(text);
+  // Splitting on one space is much faster than on `\s+`; other whitespace is rare. (And in V8,
+  // splitting on `/ /` is faster than on `' '`.)
+  const words = OTHER_WHITESPACE.test(line) ? line.split(/\s+/) : line.split(SPACE);
+  return maskWords(words, true);
 }
 
 const VARIABLE_TOKEN = /^(?:[^\w<>]*<[A-Z*]+>[^\w<>]*)+$/;
@@ -193,7 +288,7 @@ export function isVariableToken(token: string): boolean {
   let variable = variableTokens.get(token);
   if (variable === undefined) {
     variable = VARIABLE_TOKEN.test(token);
-    if (variableTokens.size >= SHAPE_CACHE_LIMIT) variableTokens.clear();
+    if (variableTokens.size >= CACHE_LIMIT) variableTokens.clear();
     variableTokens.set(token, variable);
   }
   return variable;
