@@ -5,6 +5,7 @@ import { compare } from './compare/index.js';
 import type { Config } from './config.js';
 import { buildReport, type Report, type ReportContext } from './report/index.js';
 import { mineSignatures, type Windows } from './signatures/index.js';
+import { recoverTraces } from './sources/traces.js';
 import type { LogSource } from './sources/types.js';
 
 export type PipelineConfig = Pick<
@@ -52,6 +53,7 @@ export async function runPipeline(config: PipelineConfig, deps: PipelineDeps): P
     commits: [],
     notes: [`Commits could not be read: ${error instanceof Error ? error.message : String(error)}`],
   }));
+  comparison.findings = await recoverTraces(comparison.findings, deps.sources, deps.signal);
   const suspects = rankSuspects(comparison.findings, range);
   range.notes.push(...unexplainedFindings(comparison.findings, suspects, range));
   const result = await analyze(

@@ -10,7 +10,7 @@
  * Operations:
  * - FilterLogEvents: `logGroupName` or `logGroupIdentifier` (name or ARN; an ARN ending in `:*`
  *   is rejected like the service does), `startTime` and `endTime` in milliseconds, both inclusive,
- *   `limit`, `nextToken`, `filterPattern`. Filter patterns are evaluated roughly:
+ *   `limit`, `nextToken`, `filterPattern`, `logStreamNames`. Filter patterns are evaluated roughly:
  *   `%regex%` as a JavaScript regex; terms (`ERROR "bad thing"`) must all appear, `?a ?b` any of
  *   them, `-term` excludes; JSON patterns (`{ $.level = "error" }`) match every event. A group's
  *   `match` option replaces this evaluation. No filter pattern: every event in the time range.
@@ -160,10 +160,15 @@ export async function startFakeCloudWatch(
       return { events: [], nextToken: makeToken({ offset: 0, empty: 1 }) };
     }
 
+    const streams = Array.isArray(body.logStreamNames)
+      ? (body.logStreamNames as string[])
+      : undefined;
+    const inStreams = (event: FakeEvent) =>
+      !streams || streams.includes(event.logStream ?? 'stream-1');
     const matches = pattern
-      ? (event: FakeEvent) => (group.match ?? matchPattern)(event, pattern)
-      : () => true;
-    const key = JSON.stringify([name, start, end, pattern]);
+      ? (event: FakeEvent) => inStreams(event) && (group.match ?? matchPattern)(event, pattern)
+      : inStreams;
+    const key = JSON.stringify([name, start, end, pattern, streams]);
     const offset = token?.offset ?? 0;
     let cursor = cursors.get(key);
     if (!cursor || cursor.position !== offset) {

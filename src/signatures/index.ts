@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { LogSource, TimeRange, WindowName } from '../sources/types.js';
+import type { EventRef, LogSource, TimeRange, WindowName } from '../sources/types.js';
 import { detectKind, detectLevel, higherLevel, type Kind, type Level } from './classify.js';
 import { tokenize } from './line.js';
 import { TemplateMiner, type MinerOptions, type Template } from './miner.js';
@@ -26,6 +26,8 @@ export interface Signature {
   examples: string[];
   /** Timestamp (ms) of the first occurrence in the after window, when the source gave times. */
   firstSeenAfter?: number;
+  /** The first example's place in its source, to read its neighbours (stack trace lines). */
+  exampleRef?: EventRef & { source: string };
   /** Counts over time in both windows, to tell a bursty signature from a steady one. */
   buckets?: Buckets;
 }
@@ -98,6 +100,8 @@ interface Tally {
   beforeExamples: string[];
   firstSeenAfter?: number;
   buckets: Buckets;
+  /** The first after-window example's place, when the source told it. */
+  exampleRef?: EventRef;
 }
 
 function emptyBuckets(bucketMs: number): Buckets {
@@ -209,6 +213,18 @@ async function mineSource(
         if (tally.kind === 'error') tally.kind = detectKind(event.message);
         const examples = window === 'after' ? tally.afterExamples : tally.beforeExamples;
         if (examples.length < keep) examples.push(event.message.slice(0, MAX_EXAMPLE_CHARS));
+        if (
+          window === 'after' &&
+          tally.exampleRef === undefined &&
+          event.timestamp !== undefined &&
+          event.logStream !== undefined
+        ) {
+          tally.exampleRef = {
+            message: event.message,
+            timestamp: event.timestamp,
+            logStream: event.logStream,
+          };
+        }
         if (window === 'after') {
           tally.after++;
           if (event.timestamp !== undefined) {
@@ -260,6 +276,7 @@ function mergeBySignature(results: SourceResult[], keep: number): Signature[] {
           examples: examples.slice(0, keep),
           ...(tally.firstSeenAfter !== undefined && { firstSeenAfter: tally.firstSeenAfter }),
           buckets: tally.buckets,
+          ...(tally.exampleRef && { exampleRef: { ...tally.exampleRef, source: result.source } }),
         });
         continue;
       }

@@ -9,8 +9,10 @@ import {
 } from '@aws-sdk/client-cloudwatch-logs';
 import { proxyAgent } from '../proxy.js';
 import { formatDuration } from '../text.js';
+import { joinMultiline } from './multiline.js';
 import {
   SourceError,
+  type EventRef,
   type LogEvent,
   type LogSource,
   type TimeRange,
@@ -145,6 +147,15 @@ export function isTruncationMarker(event: LogEvent): event is TruncationMarker {
   return 'truncated' in event && typeof (event as TruncationMarker).truncated === 'object';
 }
 
+/** How far after an example its stack trace lines may have been logged, and how many. */
+const TRACE_WINDOW_MS = 2000;
+const TRACE_MAX_LINES = 200;
+
+async function* toAsync<T>(items: T[]): AsyncIterable<T> {
+  yield* items;
+  await Promise.resolve();
+}
+
 /** A page the service sends at most; asking for less only near the cap. */
 const MAX_PAGE_EVENTS = 10_000;
 
@@ -277,6 +288,31 @@ export class CloudWatchSource implements LogSource {
       nextToken = page.nextToken;
     }
     return false;
+  }
+
+  /**
+   * The lines the event's stream logged within a couple of seconds after it, unfiltered, joined
+   * the way a multi-line event is: a stack trace stored one line per event comes back whole.
+   */
+  async surrounding(event: EventRef, signal?: AbortSignal): Promise<string | undefined> {
+    const page = await this.call(
+      {
+        ...this.target,
+        logStreamNames: [event.logStream],
+        startTime: event.timestamp,
+        endTime: event.timestamp + TRACE_WINDOW_MS,
+        limit: TRACE_MAX_LINES,
+      },
+      'reading the lines around an example',
+      signal,
+    );
+    const messages = (page.events ?? []).map((e) => e.message ?? '');
+    const at = messages.indexOf(event.message);
+    if (at === -1) return undefined;
+    for await (const joined of joinMultiline(toAsync(messages.slice(at)))) {
+      return joined.length > event.message.length ? joined : undefined;
+    }
+    return undefined;
   }
 
   /** FilterLogEvents takes milliseconds and its endTime is inclusive; our ranges are [start, end). */

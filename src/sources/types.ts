@@ -34,6 +34,19 @@ export interface LogSource {
    * Sources that cannot tell cheaply leave it out.
    */
   loggedAnything?(range: TimeRange, signal?: AbortSignal): Promise<boolean>;
+  /**
+   * The event with the lines its stream logged right after it, joined into one multi-line event:
+   * CloudWatch often stores each line of a stack trace as its own event, and only the first
+   * passes an error filter. Undefined when there is nothing more to join.
+   */
+  surrounding?(event: EventRef, signal?: AbortSignal): Promise<string | undefined>;
+}
+
+/** Where an event was read: enough to read its neighbours again. */
+export interface EventRef {
+  message: string;
+  timestamp: number;
+  logStream: string;
 }
 
 /** A source that could not be read; the message names the source and says what to fix. */
