@@ -4,11 +4,11 @@
  * quirks of the service (throttling, empty pages, ARNs, several streams).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { ACTION, runBundledAction } from '../helpers/run-action.js';
 import {
   startFakeCloudWatch,
   type FakeCloudWatch,
@@ -16,7 +16,6 @@ import {
   type FakeEvent,
 } from '../fakes/cloudwatch.js';
 
-const ACTION = resolve('dist/index.js');
 const MINUTE = 60_000;
 const deployedAt = Date.now() - 30 * MINUTE;
 
@@ -57,67 +56,6 @@ async function fake(options: FakeCloudWatchOptions): Promise<FakeCloudWatch> {
   const started = await startFakeCloudWatch(options);
   fakes.push(started);
   return started;
-}
-
-interface RunResult {
-  code: number;
-  stdout: string;
-  outputs: Record<string, string>;
-  warnings: string[];
-  errors: string[];
-}
-
-let runs = 0;
-
-async function runAction(endpoint: string, inputs: Record<string, string>): Promise<RunResult> {
-  const dir = join(workdir, `run-${++runs}`);
-  await mkdir(dir);
-  const outputFile = join(dir, 'output');
-  const eventFile = join(dir, 'event.json');
-  await Promise.all([
-    writeFile(outputFile, ''),
-    writeFile(eventFile, JSON.stringify({ after: 'abc1234' })),
-  ]);
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: workdir,
-    RUNNER_TEMP: dir,
-    GITHUB_OUTPUT: outputFile,
-    GITHUB_EVENT_PATH: eventFile,
-    GITHUB_EVENT_NAME: 'push',
-    GITHUB_SHA: 'abc1234abc1234abc1234abc1234abc1234abcd',
-    AWS_ACCESS_KEY_ID: 'AKIAFAKEFAKEFAKEFAKE',
-    AWS_SECRET_ACCESS_KEY: 'fake-secret',
-    AWS_REGION: 'eu-west-1',
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: endpoint,
-    NODE_NO_WARNINGS: '1',
-    'INPUT_FAIL-ON': 'regression',
-    INPUT_SOAK: '10m',
-    INPUT_BASELINE: '1h',
-    'INPUT_DEPLOYED-AT': new Date(deployedAt).toISOString(),
-    ...Object.fromEntries(
-      Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value]),
-    ),
-  };
-  const { code, stdout } = await new Promise<{ code: number; stdout: string }>((done) => {
-    execFile(process.execPath, [ACTION], { env, timeout: 60_000 }, (error, out) => {
-      done({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout: out });
-    });
-  });
-  const outputs: Record<string, string> = {};
-  const text = await readFile(outputFile, 'utf8');
-  for (const match of text.matchAll(/^([\w-]+)<<(\S+)\n([\s\S]*?)\n\2$/gm)) {
-    outputs[match[1]] = match[3];
-  }
-  const lines = stdout.split('\n');
-  return {
-    code,
-    stdout,
-    outputs,
-    warnings: lines.filter((line) => line.startsWith('::warning::')),
-    errors: lines.filter((line) => line.startsWith('::error::')),
-  };
 }
 
 describe('the bundled action on CloudWatch Logs faults', () => {
@@ -189,3 +127,7 @@ describe('the bundled action on the paging of the service', () => {
     expect(reads.some((request) => request.body.nextToken === undefined)).toBe(true);
   });
 });
+
+function runAction(endpoint: string, inputs: Record<string, string>) {
+  return runBundledAction({ workdir, endpoint, deployedAt, inputs });
+}

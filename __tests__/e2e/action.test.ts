@@ -4,14 +4,13 @@
  * fake of CloudWatch Logs through AWS_ENDPOINT_URL_CLOUDWATCH_LOGS.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { ACTION, runBundledAction } from '../helpers/run-action.js';
 import { startFakeCloudWatch, type FakeEvent } from '../fakes/cloudwatch.js';
 
-const ACTION = resolve('dist/index.js');
 const MINUTE = 60_000;
 const deployedAt = Date.now() - 30 * MINUTE;
 
@@ -59,68 +58,6 @@ afterAll(async () => {
   await fake?.close();
   if (workdir) await rm(workdir, { recursive: true, force: true });
 });
-
-interface RunResult {
-  code: number;
-  stdout: string;
-  outputs: Record<string, string>;
-  summary: string;
-}
-
-let runs = 0;
-
-async function runAction(inputs: Record<string, string>): Promise<RunResult> {
-  const dir = join(workdir, `run-${++runs}`);
-  await mkdir(dir);
-  const outputFile = join(dir, 'output');
-  const summaryFile = join(dir, 'summary');
-  const eventFile = join(dir, 'event.json');
-  await Promise.all([
-    writeFile(outputFile, ''),
-    writeFile(summaryFile, ''),
-    writeFile(eventFile, JSON.stringify({ after: 'abc1234' })),
-  ]);
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: workdir,
-    RUNNER_TEMP: dir,
-    GITHUB_OUTPUT: outputFile,
-    GITHUB_STEP_SUMMARY: summaryFile,
-    GITHUB_EVENT_PATH: eventFile,
-    GITHUB_EVENT_NAME: 'push',
-    GITHUB_SHA: 'abc1234abc1234abc1234abc1234abc1234abcd',
-    AWS_ACCESS_KEY_ID: 'AKIAFAKEFAKEFAKEFAKE',
-    AWS_SECRET_ACCESS_KEY: 'fake-secret',
-    AWS_REGION: 'eu-west-1',
-    AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: fake.url,
-    'INPUT_FAIL-ON': 'regression',
-    INPUT_SOAK: '10m',
-    INPUT_BASELINE: '1h',
-    'INPUT_DEPLOYED-AT': new Date(deployedAt).toISOString(),
-    ...Object.fromEntries(
-      Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value]),
-    ),
-  };
-  const { code, stdout } = await new Promise<{ code: number; stdout: string }>((done) => {
-    execFile(process.execPath, [ACTION], { env, timeout: 60_000 }, (error, out) => {
-      done({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout: out });
-    });
-  });
-  return {
-    code,
-    stdout,
-    outputs: parseOutputs(await readFile(outputFile, 'utf8')),
-    summary: await readFile(summaryFile, 'utf8'),
-  };
-}
-
-/** GITHUB_OUTPUT holds `name<<DELIMITER\nvalue\nDELIMITER` blocks. */
-function parseOutputs(text: string): Record<string, string> {
-  const outputs: Record<string, string> = {};
-  const pattern = /^([\w-]+)<<(\S+)\n([\s\S]*?)\n\2$/gm;
-  for (const match of text.matchAll(pattern)) outputs[match[1]] = match[3];
-  return outputs;
-}
 
 describe('the bundled action', () => {
   it('fails a bad input with one line naming the input, the value and the valid forms', async () => {
@@ -173,3 +110,7 @@ describe('the bundled action', () => {
     expect(result.stdout).toMatch(/::error::Could not read logs: .*\/ecs\/missing/);
   });
 });
+
+function runAction(inputs: Record<string, string>) {
+  return runBundledAction({ workdir, endpoint: fake.url, deployedAt, inputs });
+}
