@@ -142,16 +142,7 @@ describe('through a local CONNECT proxy', () => {
 
   async function readThrough(env: NodeJS.ProcessEnv): Promise<string[]> {
     const client = createCloudWatchClient({ env, maxAttempts: 1 });
-    try {
-      const source = new CloudWatchSource({ client, logGroup: 'app', filterPattern: 'ERROR' });
-      const messages: string[] = [];
-      for await (const event of source.events('after', { start: 0, end: 10_000 })) {
-        messages.push(event.message);
-      }
-      return messages;
-    } finally {
-      client.destroy();
-    }
+    return readAll(client);
   }
 
   it('carries the AWS SDK calls to CloudWatch Logs', async () => {
@@ -285,16 +276,7 @@ const certificate = selfSigned();
     // The agent trusts the self-signed certificate, in the tunnel and outside it.
     const agent = proxyAgent(env, { ca: certificate?.cert });
     const client = createCloudWatchClient({ agent, maxAttempts: 1 });
-    try {
-      const source = new CloudWatchSource({ client, logGroup: 'app', filterPattern: 'ERROR' });
-      const messages: string[] = [];
-      for await (const event of source.events('after', { start: 0, end: 10_000 })) {
-        messages.push(event.message);
-      }
-      return messages;
-    } finally {
-      client.destroy();
-    }
+    return readAll(client);
   }
 
   it('goes through HTTPS_PROXY in a CONNECT tunnel, TLS inside it', async () => {
@@ -310,3 +292,17 @@ const certificate = selfSigned();
     expect(cloudwatch.requests).toHaveLength(2);
   });
 });
+
+/** Every event of the fake's group `app` through `client`, which is closed afterwards. */
+async function readAll(client: ReturnType<typeof createCloudWatchClient>): Promise<string[]> {
+  try {
+    const source = new CloudWatchSource({ client, logGroup: 'app', filterPattern: 'ERROR' });
+    const messages: string[] = [];
+    for await (const event of source.events('after', { start: 0, end: 10_000 })) {
+      messages.push(event.message);
+    }
+    return messages;
+  } finally {
+    client.destroy();
+  }
+}
