@@ -9,7 +9,7 @@ import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { tokenize } from '../src/signatures/line.js';
+import { addMessage } from '../src/signatures/line.js';
 import { TemplateMiner } from '../src/signatures/miner.js';
 import { generateLines } from './lib/generate.js';
 
@@ -78,7 +78,7 @@ async function measure(which: 'floor' | 'mine', path: string): Promise<void> {
   for await (const line of readLines(path)) {
     lines++;
     if (which === 'floor') tokens += line.split(/\s+/).length;
-    else miner.add(tokenize(line));
+    else addMessage(miner, line);
   }
   const seconds = (performance.now() - started) / 1000;
   const result: Result = {

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from '@jest/globals';
-import { maskVariables } from '../../src/signatures/mask.js';
+import { maskLine } from '../../src/signatures/mask.js';
 import { detectKind, detectLevel } from '../../src/signatures/classify.js';
 import {
   mineSignatures,
@@ -10,6 +10,7 @@ import {
 } from '../../src/signatures/index.js';
 import { OVERFLOW_TEMPLATE } from '../../src/signatures/miner.js';
 import { printSignatures } from '../../src/signatures/lines.js';
+import { addMessage } from '../../src/signatures/line.js';
 import { memorySource } from '../helpers/memory-source.js';
 
 describe('masking', () => {
@@ -30,11 +31,11 @@ describe('masking', () => {
     ['sent 1190 bytes (1.16 KB) in 3 seconds', 'sent <NUM> in <NUM>'],
     ['on 17/06/09 at 2005.06.03', 'on <TS> at <TS>'],
   ])('%s', (line, masked) => {
-    expect(maskVariables(line)).toBe(masked);
+    expect(maskLine(line)).toBe(masked);
   });
 
   it.each(['log4j', 'sha256', 'v2', 'http2', 'utf8'])('keeps %s literal', (word) => {
-    expect(maskVariables(`using ${word} now`)).toBe(`using ${word} now`);
+    expect(maskLine(`using ${word} now`)).toBe(`using ${word} now`);
   });
 });
 
@@ -120,6 +121,34 @@ describe('template mining', () => {
     );
     // The quoted key is a value, masked like any other.
     expect(tokens.join(' ')).toMatch(/KeyError: <STR>$/);
+  });
+
+  it('reads the message field of a JSON line, unwrapped from a Docker `log`', () => {
+    const bare = tokenize('ERROR payment 42 declined');
+    expect(
+      tokenize('{"time":"2026-03-01T10:00:00Z","level":"error","msg":"ERROR payment 7 declined"}'),
+    ).toEqual(bare);
+    const inner = JSON.stringify({ message: 'ERROR payment 9 declined', request_id: 'r-81f3c2' });
+    expect(tokenize(JSON.stringify({ log: `${inner}\n`, stream: 'stderr' }))).toEqual(bare);
+    // Without a message field, the JSON itself is the message.
+    expect(tokenize('{"status":503,"path":"/api"}')).toEqual(['{<STR>:<NUM>,<STR>:<STR>}']);
+  });
+
+  it('splits on any whitespace, and gives an empty message no tokens', () => {
+    expect(tokenize('a\u00a0b\t 12  c')).toEqual(['a', 'b', '<NUM>', 'c']);
+    expect(tokenize('')).toEqual([]);
+    expect(tokenize(' \t ')).toEqual([]);
+  });
+
+  it('gives a masked line seen before the template it joined, without matching again', () => {
+    const miner = new TemplateMiner();
+    const first = addMessage(miner, '2026-03-01T10:00:00Z ERROR cache miss for key 12');
+    const again = addMessage(miner, '2026-03-01T10:00:09Z ERROR cache miss for key 78');
+    const other = addMessage(miner, '2026-03-01T10:00:10Z ERROR cache hit for key 3');
+    expect(again).toBe(first);
+    expect(first.size).toBe(2);
+    expect(other).not.toBe(first);
+    expect(first.tokens.join(' ')).toBe('ERROR cache miss for key <NUM>');
   });
 
   it('merges rare templates into one overflow template past the cap', () => {

@@ -1,5 +1,5 @@
 import { signatureId } from '../../src/signatures/index.js';
-import { tokenize } from '../../src/signatures/line.js';
+import { addMessage } from '../../src/signatures/line.js';
 import { TemplateMiner } from '../../src/signatures/miner.js';
 
 /**
@@ -8,6 +8,6 @@ import { TemplateMiner } from '../../src/signatures/miner.js';
  */
 export function mineLines(...windows: string[][]): string[] {
   const miner = new TemplateMiner();
-  const templates = windows.flatMap((lines) => lines.map((line) => miner.add(tokenize(line))));
+  const templates = windows.flatMap((lines) => lines.map((line) => addMessage(miner, line)));
   return templates.map((template) => signatureId(template.tokens.join(' ')));
 }

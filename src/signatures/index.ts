@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { EventRef, LogSource, TimeRange, WindowName } from '../sources/types.js';
 import { detectKind, detectLevel, higherLevel, type Kind, type Level } from './classify.js';
-import { tokenize } from './line.js';
+import { addMessage } from './line.js';
 import { TemplateMiner, type MinerOptions, type Template } from './miner.js';
 
 export type { Kind, Level } from './classify.js';
@@ -197,7 +197,7 @@ async function mineSource(
           continue;
         }
         eventsRead[window]++;
-        const template = miner.add(tokenize(event.message));
+        const template = addMessage(miner, event.message);
         const tally = (tallies[template.index] ??= {
           template,
           level: 'unknown',

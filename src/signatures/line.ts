@@ -1,10 +1,14 @@
-import { isVariableToken, maskedWords } from './mask.js';
+import { jsonMessage } from '../sources/records.js';
+import { isVariableToken, maskLine } from './mask.js';
+import type { Template, TemplateMiner } from './miner.js';
 
 /**
- * The line of an event that names the error: the first line, except for a Python traceback,
- * whose last unindented line (`KeyError: 'id'`) says what happened.
+ * The line of an event that names the error: the first line of its message (of the message
+ * field, for a JSON line), except for a Python traceback, whose last unindented line
+ * (`KeyError: 'id'`) says what happened.
  */
-export function keyLine(message: string): string {
+export function keyLine(event: string): string {
+  const message = (event.charCodeAt(0) === OPEN_BRACE && jsonMessage(event)) || event;
   const newline = message.indexOf('\n');
   if (newline === -1) return message;
   const first = message.slice(0, newline);
@@ -16,6 +20,13 @@ export function keyLine(message: string): string {
   return first;
 }
 
+const OPEN_BRACE = 123;
+
+/** The masked key line of a message: its masked words joined by one space. */
+export function maskMessage(message: string): string {
+  return maskLine(keyLine(message));
+}
+
 /**
  * Masks and tokenises the key line of an event. The header that log formats put before the
  * message (timestamp, host, pid, thread, logger) is dropped, keeping the level word, so a raw
@@ -23,7 +34,13 @@ export function keyLine(message: string): string {
  * of variable length does not change the token count.
  */
 export function tokenize(message: string): string[] {
-  const tokens = joinBrackets(maskedWords(keyLine(message)));
+  return maskedTokens(maskMessage(message));
+}
+
+/** The tokens of a masked line (see maskMessage), without the header. */
+export function maskedTokens(masked: string): string[] {
+  if (masked === '') return [];
+  const tokens = joinBrackets(masked.split(' '));
   let start = messageStart(tokens);
   while (start < tokens.length - 1 && isVariableToken(tokens[start])) start++;
   const result: string[] = [];
@@ -34,6 +51,14 @@ export function tokenize(message: string): string[] {
     previousVariable = isVariable;
   }
   return result;
+}
+
+/**
+ * Adds a message to a miner. The miner knows a message by its masked line, so a line seen
+ * before costs one masking pass and a lookup; only a new one is tokenised and matched.
+ */
+export function addMessage(miner: TemplateMiner, message: string): Template {
+  return miner.addMasked(maskMessage(message), maskedTokens);
 }
 
 const HEADER_TOKENS = 12;

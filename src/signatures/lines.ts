@@ -1,5 +1,5 @@
 import { signatureId } from './index.js';
-import { tokenize } from './line.js';
+import { addMessage } from './line.js';
 import { TemplateMiner } from './miner.js';
 
 export interface PrintOptions {
@@ -19,7 +19,7 @@ export async function printSignatures(
   let indexes = new Uint32Array(1024);
   let count = 0;
   for await (const message of messages) {
-    const template = miner.add(tokenize(message));
+    const template = addMessage(miner, message);
     if (options.perLine) {
       if (count === indexes.length) {
         const grown = new Uint32Array(indexes.length * 2);

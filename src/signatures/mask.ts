@@ -128,11 +128,11 @@ const NAME_NUMBER = /^([^\d\s'"@]*[-#/=[(*])\d{1,3}([)\]},;:."']*)$/;
 const CACHE_LIMIT = 20_000;
 const byShape = new Map<number, { word: string; masked: string }>();
 /**
- * Words whose masked form keeps a digit (`/dev/sda1`, `/api/v2/users/<NUM>`), by the word with
- * its free digits read as `1`: the digits that patterns can mask alone, not those in a run that
- * follows a letter (`v2`, `sda1`, `log4j`).
+ * Words whose masked form keeps a digit (`/dev/sda1`, `/api/v2/users/<NUM>`), by the hash of
+ * their free shape: the word with its free digits read as `1`. Free digits are those that
+ * patterns can mask alone, not those in a run that follows a letter (`v2`, `sda1`, `log4j`).
  */
-const byFreeDigits = new Map<string, string>();
+const byFreeShape = new Map<number, { word: string; masked: string }>();
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
 
@@ -148,39 +148,54 @@ function mayVary(word: string): boolean {
 /** Digit runs that do not follow a letter: `12` in `/users/12`, not `2` in `v2`. */
 const FREE_DIGITS = /(?<![A-Za-z\d])\d+/g;
 
-/** `word` with each digit of its free runs (see byFreeDigits) replaced by `change`. */
+/** `word` with each digit of its free runs (see byFreeShape) replaced by `change`. */
 function changeFreeDigits(word: string, change: (digit: string) => string): string {
   return word.replace(FREE_DIGITS, (run) => run.replace(/\d/g, change));
 }
 
-const NOTHING_TO_MASK = -1;
-const NOT_BY_SHAPE = -2;
+const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 
-/**
- * The hash of a word's shape; NOTHING_TO_MASK without a digit, a quote or an `@`, NOT_BY_SHAPE
- * with `0x`.
- */
-function shapeHash(word: string): number {
-  let hash = 0;
-  let varies = false;
+/** In place of a shape hash for a word with `0x`, whose digits matter. */
+const NOT_BY_SHAPE = -1;
+
+/** Whether `line.slice(start, end)` has the shape of `word`: the same but for digits. */
+function sameShape(word: string, line: string, start: number, end: number): boolean {
+  if (word.length !== end - start) return false;
   for (let i = 0; i < word.length; i++) {
-    let c = word.charCodeAt(i);
-    if (isDigit(c)) {
-      if (c === 48 && word.charCodeAt(i + 1) === 120) return NOT_BY_SHAPE;
-      c = 49;
-      varies = true;
-    } else if (c === 34 || c === 39 || c === 64) varies = true;
-    hash = (Math.imul(hash, 31) + c) & 0x3fffffff;
+    const c = word.charCodeAt(i);
+    const d = line.charCodeAt(start + i);
+    if (c !== d && !(isDigit(c) && isDigit(d))) return false;
   }
-  return varies ? hash : NOTHING_TO_MASK;
+  return true;
 }
 
-function sameShape(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) {
-    const c = a.charCodeAt(i);
-    const d = b.charCodeAt(i);
-    if (c !== d && !(isDigit(c) && isDigit(d))) return false;
+function freeShapeHash(line: string, start: number, end: number): number {
+  let hash = 0;
+  let free = false;
+  for (let i = start; i < end; i++) {
+    let c = line.charCodeAt(i);
+    if (isDigit(c)) {
+      if (i === start || !isDigit(line.charCodeAt(i - 1))) {
+        free = i === start || !isLetter(line.charCodeAt(i - 1));
+      }
+      if (free) c = 49;
+    }
+    hash = (Math.imul(hash, 31) + c) & 0x3fffffff;
+  }
+  return hash;
+}
+
+/** Whether `line.slice(start, end)` has the free shape of `word`: the same but for free digits. */
+function sameFreeShape(word: string, line: string, start: number, end: number): boolean {
+  if (word.length !== end - start) return false;
+  let free = false;
+  for (let i = 0; i < word.length; i++) {
+    const c = word.charCodeAt(i);
+    if (isDigit(c) && (i === 0 || !isDigit(word.charCodeAt(i - 1)))) {
+      free = i === 0 || !isLetter(word.charCodeAt(i - 1));
+    }
+    const d = line.charCodeAt(start + i);
+    if (c !== d && !(free && isDigit(c) && isDigit(d))) return false;
   }
   return true;
 }
@@ -191,11 +206,29 @@ function rememberShape(shape: number, word: string, masked: string): void {
   byShape.set(shape, { word, masked });
 }
 
-function maskWord(word: string): string {
-  const shape = shapeHash(word);
-  if (shape === NOTHING_TO_MASK) return word;
-  const known = shape >= 0 ? byShape.get(shape) : undefined;
-  if (known !== undefined && sameShape(known.word, word)) return known.masked;
+/** The masked form of `line.slice(start, end)`, a word whose shape hash is `shape`. */
+function maskWordAt(line: string, start: number, end: number, shape: number): string {
+  if (shape === NOT_BY_SHAPE) return maskNewWord(line.slice(start, end), shape);
+  const known = byShape.get(shape);
+  if (known !== undefined && sameShape(known.word, line, start, end)) return known.masked;
+  const freeShape = freeShapeHash(line, start, end);
+  const kept = byFreeShape.get(freeShape);
+  if (kept !== undefined && sameFreeShape(kept.word, line, start, end)) return kept.masked;
+  const word = line.slice(start, end);
+  const masked = maskNewWord(word, shape);
+  if (
+    /\d/.test(masked) &&
+    masked === maskByPatterns(changeFreeDigits(word, (digit) => (digit === '1' ? '2' : '1')))
+  ) {
+    // Every free digit was masked (each was changed, none shows): the masked word holds for
+    // every word of this free shape.
+    if (byFreeShape.size >= CACHE_LIMIT) byFreeShape.clear();
+    byFreeShape.set(freeShape, { word, masked });
+  }
+  return masked;
+}
+
+function maskNewWord(word: string, shape: number): string {
   const whole = WHOLE_WORD.exec(word);
   if (whole) {
     let kind = 0;
@@ -211,20 +244,8 @@ function maskWord(word: string): string {
     rememberShape(shape, word, masked);
     return masked;
   }
-  if (shape === NOT_BY_SHAPE) return maskByPatterns(word);
-  const key = changeFreeDigits(word, () => '1');
-  let masked = byFreeDigits.get(key);
-  if (masked !== undefined) return masked;
-  masked = maskByPatterns(word);
+  const masked = maskByPatterns(word);
   if (!/\d/.test(masked)) rememberShape(shape, word, masked);
-  else if (
-    masked === maskByPatterns(changeFreeDigits(word, (digit) => (digit === '1' ? '2' : '1')))
-  ) {
-    // Every free digit was masked (each was changed, none shows): the masked word holds for
-    // every word of this key.
-    if (byFreeDigits.size >= CACHE_LIMIT) byFreeDigits.clear();
-    byFreeDigits.set(key, masked);
-  }
   return masked;
 }
 
@@ -238,45 +259,80 @@ function maskByPatterns(word: string): string {
   return masked;
 }
 
-const OTHER_WHITESPACE = /[\t\r\n\f\v]/;
-const SPACE = / /;
-
-const TIME_OF_DATE = /^<(?:TS|TIME)>(?:[.,]<NUM>)?$/;
-
-/** Masks words in place; a date followed by its time (`<TS> <TIME>`) becomes one `<TS>`. */
-function maskWords(words: string[], dropEmpty: boolean): string[] {
-  let out = 0;
-  for (let i = 0; i < words.length; i++) {
-    if (dropEmpty && words[i] === '') continue;
-    const masked = maskWord(words[i]);
-    if (out > 0 && words[out - 1] === '<TS>' && TIME_OF_DATE.test(masked)) continue;
-    words[out++] = masked;
-  }
-  words.length = out;
-  return words;
-}
-
 /**
  * Whether a pattern of LINE_MASKS could match: they need a month followed by ` ` or `/`, or a
  * number followed by ` ` and a unit. One test is much faster than the patterns.
  */
 const LINE_MASK_HINT = new RegExp(`\\d [bKMGTBsmh]|${MONTH}[ /]`);
 
-function applyLineMasks(text: string): string {
-  return LINE_MASK_HINT.test(text) ? apply(LINE_MASKS, text) : text;
+/** What `\s` matches: ASCII spaces and controls, and Unicode spaces. */
+function isSpace(c: number): boolean {
+  if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
+  return c >= 0xa0 && UNICODE_SPACE.test(String.fromCharCode(c));
+}
+const UNICODE_SPACE = /\s/;
+
+const TIME_OF_DATE = /^<(?:TS|TIME)>(?:[.,]<NUM>)?$/;
+
+/**
+ * The masked words of a line, joined by one space. One pass over the characters finds the words
+ * and hashes the shape of those that may vary (a digit, a quote or an `@`); the others are
+ * copied as they are, and a date followed by its time (`<TS> <TIME>`) becomes one `<TS>`.
+ */
+export function maskLine(text: string): string {
+  const line = LINE_MASK_HINT.test(text) ? apply(LINE_MASKS, text) : text;
+  let out = '';
+  // Constant words separated by single spaces are copied as one slice of the line: the run.
+  let runStart = -1;
+  let runEnd = -1;
+  let afterDate = false;
+  let i = 0;
+  while (i < line.length) {
+    let c = line.charCodeAt(i);
+    if (c === 32 || isSpace(c)) {
+      i++;
+      continue;
+    }
+    const start = i;
+    let shape = 0;
+    let varies = false;
+    let hex = false;
+    for (; i < line.length; i++) {
+      c = line.charCodeAt(i);
+      if ((c <= 32 || c >= 0xa0) && isSpace(c)) break;
+      if (c >= 48 && c <= 57) {
+        if (c === 48 && line.charCodeAt(i + 1) === 120) hex = true;
+        c = 49;
+        varies = true;
+      } else if (c === 34 || c === 39 || c === 64) varies = true;
+      shape = (Math.imul(shape, 31) + c) & 0x3fffffff;
+    }
+    if (!varies) {
+      if (afterDate && line.charCodeAt(start) === 60 && TIME_OF_DATE.test(line.slice(start, i))) {
+        continue;
+      }
+      afterDate = i - start === 4 && line.startsWith('<TS>', start);
+      if (runStart !== -1 && start === runEnd + 1 && line.charCodeAt(runEnd) === 32) {
+        runEnd = i;
+        continue;
+      }
+      if (runStart !== -1) out = join(out, line.slice(runStart, runEnd));
+      runStart = start;
+      runEnd = i;
+      continue;
+    }
+    const masked = maskWordAt(line, start, i, hex ? NOT_BY_SHAPE : shape);
+    if (afterDate && TIME_OF_DATE.test(masked)) continue;
+    afterDate = masked === '<TS>';
+    if (runStart !== -1) out = join(out, line.slice(runStart, runEnd));
+    runStart = -1;
+    out = join(out, masked);
+  }
+  return runStart === -1 ? out : join(out, line.slice(runStart, runEnd));
 }
 
-export function maskVariables(text: string): string {
-  return maskWords(applyLineMasks(text).split(SPACE), false).join(' ');
-}
-
-/** The masked words of a line, split on whitespace. */
-export function maskedWords(text: string): string[] {
-  const line = applyLineMasks(text);
-  // Splitting on one space is much faster than on `\s+`; other whitespace is rare. (And in V8,
-  // splitting on `/ /` is faster than on `' '`.)
-  const words = OTHER_WHITESPACE.test(line) ? line.split(/\s+/) : line.split(SPACE);
-  return maskWords(words, true);
+function join(text: string, word: string): string {
+  return text === '' ? word : `${text} ${word}`;
 }
 
 const VARIABLE_TOKEN = /^(?:[^\w<>]*<[A-Z*]+>[^\w<>]*)+$/;

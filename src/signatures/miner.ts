@@ -75,17 +75,25 @@ export class TemplateMiner {
 
   /** Adds one masked, tokenised line and returns the template it joined. */
   add(tokens: string[]): Template {
-    const key = tokens.join(' ');
-    const known = this.seen.get(key);
+    return this.addMasked(tokens.join(' '), () => tokens);
+  }
+
+  /**
+   * Adds a line known by its masked text: a text seen before goes to the template it joined
+   * then, without being tokenised or matched again. A miner is fed through one of `add` and
+   * `addMasked`, not both, as their texts are not comparable.
+   */
+  addMasked(masked: string, tokenize: (masked: string) => string[]): Template {
+    const known = this.seen.get(masked);
     if (known) {
       const template = live(known);
       template.size++;
       return template;
     }
-    const template = this.place(tokens);
+    const template = this.place(tokenize(masked));
     if (template !== this.overflow) {
       if (this.seen.size >= this.maxCachedLines) this.seen.clear();
-      this.seen.set(key, template);
+      this.seen.set(masked, template);
     }
     return template;
   }

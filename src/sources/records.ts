@@ -142,6 +142,22 @@ function jsonRecord(object: JsonObject, raw: string, depth: number): LogRecord {
   };
 }
 
+/**
+ * The message of a JSON line (the first of MESSAGE_KEYS that holds a string), unwrapped from
+ * Docker's and Kubernetes' `log`; undefined for a line that is not a JSON object with a message.
+ */
+export function jsonMessage(line: string): string | undefined {
+  let object = parseObject(line);
+  let message: string | undefined;
+  for (let depth = 0; object && depth < 3; depth++) {
+    const found = firstString(object, MESSAGE_KEYS)?.trimEnd();
+    if (!found) break;
+    message = found;
+    object = parseObject(found);
+  }
+  return message;
+}
+
 function textRecord(line: string): LogRecord {
   const match = LEADING_TIMESTAMP.exec(line);
   return {
