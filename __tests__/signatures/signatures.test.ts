@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from '@jest/globals';
-import { maskLine } from '../../src/signatures/mask.js';
+import { maskLine } from '../../src/signatures/scan.js';
 import { detectKind, detectLevel } from '../../src/signatures/classify.js';
 import {
   mineSignatures,

@@ -1,5 +1,6 @@
 import { jsonMessage } from '../sources/records.js';
-import { isVariableToken, maskLine } from './mask.js';
+import { isVariableToken } from './mask.js';
+import { maskLine, scanLine } from './scan.js';
 import type { Template, TemplateMiner } from './miner.js';
 
 /**
@@ -58,7 +59,7 @@ export function maskedTokens(masked: string): string[] {
  * before costs one masking pass and a lookup; only a new one is tokenised and matched.
  */
 export function addMessage(miner: TemplateMiner, message: string): Template {
-  return miner.addMasked(maskMessage(message), maskedTokens);
+  return miner.addMasked(scanLine(keyLine(message)), maskedTokens);
 }
 
 const HEADER_TOKENS = 12;

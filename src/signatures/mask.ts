@@ -24,37 +24,31 @@ const mask = (pattern: RegExp, placeholder: string, gate?: (text: string) => boo
   gate,
 });
 
-const MONTH_THEN_SPACE = new RegExp(`${MONTH} `);
-/** A number followed by the first letter of a unit: bytes, KB, B, sec, ms, minutes, hours... */
-const NUMBER_THEN_UNIT = /\d [bKMGTBsmh]/;
-
 /**
- * Patterns that span several words, applied to the whole line first. The others apply to one
- * word at a time, and only to words with a digit, a quote or an `@`: most words of a log line
- * are constant, and this keeps masking fast.
+ * Patterns that span several words. maskLine tries each only where its start shows: a day or
+ * month name that ends a word, two digits and `/` before a capital, or a number that ends a word
+ * followed by ` ` and the first letter of a unit. The other patterns apply to one word at a time,
+ * and only to words with a digit, a quote or an `@`.
  */
-const LINE_MASKS: readonly Mask[] = [
-  // syslog and Apache: Mar  1 14:05:00, [Sun Dec 04 04:47:44 2005], 01/Mar/2026:14:05:00 +0000
-  mask(
-    new RegExp(`\\b(?:${DAY} )?${MONTH} +\\d{1,2} \\d{2}:\\d{2}:\\d{2}(?: \\d{4})?`, 'g'),
-    '<TS>',
-    (text) => MONTH_THEN_SPACE.test(text),
-  ),
-  mask(
-    new RegExp(`\\d{2}/${MONTH}/\\d{4}:\\d{2}:\\d{2}:\\d{2}(?: [+-]\\d{4})?`, 'g'),
-    '<TS>',
-    (text) => text.includes('/'),
-  ),
-  // Sizes and durations, unit included: 1190 bytes (1.16 KB), 512 MB, <1 sec, 3 seconds
-  mask(
-    new RegExp(
-      `(?:<|${B})\\d+(?:\\.\\d+)? (?:bytes|[KMGT]i?B|B|sec|secs|seconds|ms|minutes|mins|hours)${E}(?: \\(\\d+(?:\\.\\d+)? [KMGT]?B\\))?`,
-      'g',
-    ),
-    '<NUM>',
-    (text) => NUMBER_THEN_UNIT.test(text),
-  ),
-];
+// syslog and Apache error logs: Mar  1 14:05:00, [Sun Dec 04 04:47:44 2005]
+export const SYSLOG_TIME = new RegExp(
+  `(?:${DAY} )?${MONTH} +\\d{1,2} \\d{2}:\\d{2}:\\d{2}(?: \\d{4})?`,
+  'y',
+);
+// Apache access logs: 01/Mar/2026:14:05:00 +0000
+export const DAY_MONTH_TIME = new RegExp(
+  `\\d{2}/${MONTH}/\\d{4}:\\d{2}:\\d{2}:\\d{2}(?: [+-]\\d{4})?`,
+  'g',
+);
+// Sizes and durations, unit included: 1190 bytes (1.16 KB), 512 MB, <1 sec, 3 seconds. Tried
+// from the start of the word whose end is the number; the first group is what comes before it.
+export const SIZE = new RegExp(
+  `(\\S*?)(?:<|${B})\\d+(?:\\.\\d+)? (?:bytes|[KMGT]i?B|B|sec|secs|seconds|ms|minutes|mins|hours)${E}(?: \\(\\d+(?:\\.\\d+)? [KMGT]?B\\))?`,
+  'y',
+);
+export const DATE_NAMES = new Set(
+  'Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec Mon Tue Wed Thu Fri Sat Sun'.split(' '),
+);
 
 /** Applied in order to one word: a later pattern sees the placeholders of the earlier ones. */
 const WORD_MASKS: readonly Mask[] = [
@@ -92,14 +86,6 @@ const WORD_MASKS: readonly Mask[] = [
   ),
 ];
 
-function apply(masks: readonly Mask[], text: string): string {
-  let masked = text;
-  for (const { pattern, placeholder, gate } of masks) {
-    if (!gate || gate(masked)) masked = masked.replace(pattern, placeholder);
-  }
-  return masked;
-}
-
 /**
  * The commonest variable words, whole, with some punctuation around: `42`, `(7)`, `120ms,`,
  * `10.0.0.1:80`, an ISO time, a UUID. One anchored test spares them the patterns one by one.
@@ -126,15 +112,15 @@ const NAME_NUMBER = /^([^\d\s'"@]*[-#/=[(*])\d{1,3}([)\]},;:."']*)$/;
  * word of its shape, compared on a hit, so that a collision is only a miss.
  */
 const CACHE_LIMIT = 20_000;
-const byShape = new Map<number, { word: string; masked: string }>();
+const byShape = new Map<number, { word: string; masked: Masked }>();
 /**
  * Words whose masked form keeps a digit (`/dev/sda1`, `/api/v2/users/<NUM>`), by the hash of
  * their free shape: the word with its free digits read as `1`. Free digits are those that
  * patterns can mask alone, not those in a run that follows a letter (`v2`, `sda1`, `log4j`).
  */
-const byFreeShape = new Map<number, { word: string; masked: string }>();
+const byFreeShape = new Map<number, { word: string; masked: Masked }>();
 
-const isDigit = (c: number) => c >= 48 && c <= 57;
+export const isDigit = (c: number) => c >= 48 && c <= 57;
 
 /** Whether a word has a digit, a quote or an `@`. */
 function mayVary(word: string): boolean {
@@ -156,7 +142,7 @@ function changeFreeDigits(word: string, change: (digit: string) => string): stri
 const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 
 /** In place of a shape hash for a word with `0x`, whose digits matter. */
-const NOT_BY_SHAPE = -1;
+export const NOT_BY_SHAPE = -1;
 
 /** Whether `line.slice(start, end)` has the shape of `word`: the same but for digits. */
 function sameShape(word: string, line: string, start: number, end: number): boolean {
@@ -200,53 +186,68 @@ function sameFreeShape(word: string, line: string, start: number, end: number): 
   return true;
 }
 
-function rememberShape(shape: number, word: string, masked: string): void {
-  if (shape < 0) return;
+/** A masked word, with the hash of its text (see hashText). */
+export interface Masked {
+  text: string;
+  hash: number;
+}
+
+/** The hash that the scan computes for a word without digits (see scanLine). */
+function hashText(text: string): number {
+  let hash = 0;
+  for (let i = 0; i < text.length; i++)
+    hash = (Math.imul(hash, 31) + text.charCodeAt(i)) & 0x3fffffff;
+  return hash;
+}
+
+const masked = (text: string): Masked => ({ text, hash: hashText(text) });
+
+function rememberShape(shape: number, word: string, text: string): Masked {
+  const result = masked(text);
+  if (shape < 0) return result;
   if (byShape.size >= CACHE_LIMIT) byShape.clear();
-  byShape.set(shape, { word, masked });
+  byShape.set(shape, { word, masked: result });
+  return result;
 }
 
 /** The masked form of `line.slice(start, end)`, a word whose shape hash is `shape`. */
-function maskWordAt(line: string, start: number, end: number, shape: number): string {
-  if (shape === NOT_BY_SHAPE) return maskNewWord(line.slice(start, end), shape);
+export function maskWordAt(line: string, start: number, end: number, shape: number): Masked {
+  if (shape === NOT_BY_SHAPE) return masked(maskNewWord(line.slice(start, end)).text);
   const known = byShape.get(shape);
   if (known !== undefined && sameShape(known.word, line, start, end)) return known.masked;
   const freeShape = freeShapeHash(line, start, end);
   const kept = byFreeShape.get(freeShape);
   if (kept !== undefined && sameFreeShape(kept.word, line, start, end)) return kept.masked;
   const word = line.slice(start, end);
-  const masked = maskNewWord(word, shape);
+  const { text, keepsShape } = maskNewWord(word);
+  if (keepsShape) return rememberShape(shape, word, text);
+  const result = masked(text);
   if (
-    /\d/.test(masked) &&
-    masked === maskByPatterns(changeFreeDigits(word, (digit) => (digit === '1' ? '2' : '1')))
+    /\d/.test(text) &&
+    text === maskByPatterns(changeFreeDigits(word, (digit) => (digit === '1' ? '2' : '1')))
   ) {
     // Every free digit was masked (each was changed, none shows): the masked word holds for
     // every word of this free shape.
     if (byFreeShape.size >= CACHE_LIMIT) byFreeShape.clear();
-    byFreeShape.set(freeShape, { word, masked });
+    byFreeShape.set(freeShape, { word, masked: result });
   }
-  return masked;
+  return result;
 }
 
-function maskNewWord(word: string, shape: number): string {
+/** `keepsShape`: every word of the same shape masks the same. */
+function maskNewWord(word: string): { text: string; keepsShape: boolean } {
   const whole = WHOLE_WORD.exec(word);
   if (whole) {
     let kind = 0;
     while (whole[kind + 2] === undefined) kind++;
-    const masked = whole[1] + WHOLE_WORD_PLACEHOLDERS[kind] + whole[whole.length - 1];
+    const text = whole[1] + WHOLE_WORD_PLACEHOLDERS[kind] + whole[whole.length - 1];
     // A UUID or a hash keeps its letters in its shape, which is then seldom seen again.
-    if (kind < 3) rememberShape(shape, word, masked);
-    return masked;
+    return { text, keepsShape: kind < 3 };
   }
   const named = NAME_NUMBER.exec(word);
-  if (named) {
-    const masked = `${named[1]}<NUM>${named[2]}`;
-    rememberShape(shape, word, masked);
-    return masked;
-  }
-  const masked = maskByPatterns(word);
-  if (!/\d/.test(masked)) rememberShape(shape, word, masked);
-  return masked;
+  if (named) return { text: `${named[1]}<NUM>${named[2]}`, keepsShape: true };
+  const text = maskByPatterns(word);
+  return { text, keepsShape: !/\d/.test(text) };
 }
 
 function maskByPatterns(word: string): string {
@@ -257,82 +258,6 @@ function maskByPatterns(word: string): string {
     if (!mayVary(masked)) break;
   }
   return masked;
-}
-
-/**
- * Whether a pattern of LINE_MASKS could match: they need a month followed by ` ` or `/`, or a
- * number followed by ` ` and a unit. One test is much faster than the patterns.
- */
-const LINE_MASK_HINT = new RegExp(`\\d [bKMGTBsmh]|${MONTH}[ /]`);
-
-/** What `\s` matches: ASCII spaces and controls, and Unicode spaces. */
-function isSpace(c: number): boolean {
-  if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
-  return c >= 0xa0 && UNICODE_SPACE.test(String.fromCharCode(c));
-}
-const UNICODE_SPACE = /\s/;
-
-const TIME_OF_DATE = /^<(?:TS|TIME)>(?:[.,]<NUM>)?$/;
-
-/**
- * The masked words of a line, joined by one space. One pass over the characters finds the words
- * and hashes the shape of those that may vary (a digit, a quote or an `@`); the others are
- * copied as they are, and a date followed by its time (`<TS> <TIME>`) becomes one `<TS>`.
- */
-export function maskLine(text: string): string {
-  const line = LINE_MASK_HINT.test(text) ? apply(LINE_MASKS, text) : text;
-  let out = '';
-  // Constant words separated by single spaces are copied as one slice of the line: the run.
-  let runStart = -1;
-  let runEnd = -1;
-  let afterDate = false;
-  let i = 0;
-  while (i < line.length) {
-    let c = line.charCodeAt(i);
-    if (c === 32 || isSpace(c)) {
-      i++;
-      continue;
-    }
-    const start = i;
-    let shape = 0;
-    let varies = false;
-    let hex = false;
-    for (; i < line.length; i++) {
-      c = line.charCodeAt(i);
-      if ((c <= 32 || c >= 0xa0) && isSpace(c)) break;
-      if (c >= 48 && c <= 57) {
-        if (c === 48 && line.charCodeAt(i + 1) === 120) hex = true;
-        c = 49;
-        varies = true;
-      } else if (c === 34 || c === 39 || c === 64) varies = true;
-      shape = (Math.imul(shape, 31) + c) & 0x3fffffff;
-    }
-    if (!varies) {
-      if (afterDate && line.charCodeAt(start) === 60 && TIME_OF_DATE.test(line.slice(start, i))) {
-        continue;
-      }
-      afterDate = i - start === 4 && line.startsWith('<TS>', start);
-      if (runStart !== -1 && start === runEnd + 1 && line.charCodeAt(runEnd) === 32) {
-        runEnd = i;
-        continue;
-      }
-      if (runStart !== -1) out = join(out, line.slice(runStart, runEnd));
-      runStart = start;
-      runEnd = i;
-      continue;
-    }
-    const masked = maskWordAt(line, start, i, hex ? NOT_BY_SHAPE : shape);
-    if (afterDate && TIME_OF_DATE.test(masked)) continue;
-    afterDate = masked === '<TS>';
-    if (runStart !== -1) out = join(out, line.slice(runStart, runEnd));
-    runStart = -1;
-    out = join(out, masked);
-  }
-  return runStart === -1 ? out : join(out, line.slice(runStart, runEnd));
-}
-
-function join(text: string, word: string): string {
-  return text === '' ? word : `${text} ${word}`;
 }
 
 const VARIABLE_TOKEN = /^(?:[^\w<>]*<[A-Z*]+>[^\w<>]*)+$/;

@@ -24,6 +24,27 @@ export interface Template {
   size: number;
 }
 
+/**
+ * A masked line as a cache may know it: by its hash, then by comparing its text, which need not
+ * be built for that.
+ */
+export interface MaskedLine {
+  readonly hash: number;
+  /** Whether `text` is this line's text. */
+  equals(text: string): boolean;
+  text(): string;
+}
+
+interface Seen {
+  text: string;
+  template: Node;
+  /** Another line of the same hash. */
+  next?: Seen;
+}
+
+/** Lines of one hash kept at most; more would only be a slower lookup. */
+const MAX_SEEN_PER_HASH = 8;
+
 export const WILDCARD = '<*>';
 export const OVERFLOW_TEMPLATE = '<rare templates merged: template cap reached>';
 
@@ -55,7 +76,8 @@ interface Node extends Template {
 export class TemplateMiner {
   readonly templates: Template[] = [];
   private readonly byLength = new Map<number, Node[]>();
-  private readonly seen = new Map<string, Node>();
+  private readonly seen = new Map<number, Seen>();
+  private seenCount = 0;
   private readonly similarity: number;
   private readonly wordVariants: number;
   private readonly maxTemplates: number;
@@ -75,27 +97,45 @@ export class TemplateMiner {
 
   /** Adds one masked, tokenised line and returns the template it joined. */
   add(tokens: string[]): Template {
-    return this.addMasked(tokens.join(' '), () => tokens);
+    const text = tokens.join(' ');
+    return this.addMasked(
+      { hash: hashOf(text), equals: (t) => t === text, text: () => text },
+      () => tokens,
+    );
   }
 
   /**
-   * Adds a line known by its masked text: a text seen before goes to the template it joined
-   * then, without being tokenised or matched again. A miner is fed through one of `add` and
-   * `addMasked`, not both, as their texts are not comparable.
+   * Adds a masked line: a line seen before goes to the template it joined then, without being
+   * tokenised or matched again. A miner is fed through one of `add` and `addMasked`, not both,
+   * as their texts are not comparable.
    */
-  addMasked(masked: string, tokenize: (masked: string) => string[]): Template {
-    const known = this.seen.get(masked);
-    if (known) {
-      const template = live(known);
-      template.size++;
-      return template;
+  addMasked(line: MaskedLine, tokenize: (masked: string) => string[]): Template {
+    const first = this.seen.get(line.hash);
+    for (let seen = first; seen; seen = seen.next) {
+      if (line.equals(seen.text)) {
+        const template = live(seen.template);
+        template.size++;
+        return template;
+      }
     }
-    const template = this.place(tokenize(masked));
-    if (template !== this.overflow) {
-      if (this.seen.size >= this.maxCachedLines) this.seen.clear();
-      this.seen.set(masked, template);
-    }
+    const text = line.text();
+    const template = this.place(tokenize(text));
+    if (template !== this.overflow) this.remember(line.hash, { text, template, next: first });
     return template;
+  }
+
+  private remember(hash: number, seen: Seen): void {
+    if (this.seenCount >= this.maxCachedLines) {
+      this.seen.clear();
+      this.seenCount = 0;
+      seen.next = undefined;
+    }
+    let last = seen;
+    for (let kept = 1; last.next && kept < MAX_SEEN_PER_HASH; kept++) last = last.next;
+    this.seenCount -= countFrom(last.next);
+    last.next = undefined;
+    this.seen.set(hash, seen);
+    this.seenCount++;
   }
 
   private place(tokens: string[]): Node {
@@ -167,6 +207,18 @@ export class TemplateMiner {
     this.overflow.size++;
     return this.overflow;
   }
+}
+
+function countFrom(seen: Seen | undefined): number {
+  let count = 0;
+  for (let other = seen; other; other = other.next) count++;
+  return count;
+}
+
+function hashOf(text: string): number {
+  let hash = 0;
+  for (let i = 0; i < text.length; i++) hash = (Math.imul(hash, 31) + text.charCodeAt(i)) | 0;
+  return hash;
 }
 
 function live(template: Node): Node {

@@ -1,0 +1,245 @@
+/**
+ * Masks a line in one pass over its characters: finds the words, masks those that may vary and
+ * hashes the result, without building the masked text unless it is asked for.
+ */
+import {
+  DATE_NAMES,
+  DAY_MONTH_TIME,
+  isDigit,
+  maskWordAt,
+  NOT_BY_SHAPE,
+  SIZE,
+  SYSLOG_TIME,
+} from './mask.js';
+import type { MaskedLine } from './miner.js';
+
+/** What `\s` matches: ASCII spaces and controls, and Unicode spaces. */
+function isSpace(c: number): boolean {
+  if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
+  return c >= 0xa0 && UNICODE_SPACE.test(String.fromCharCode(c));
+}
+const UNICODE_SPACE = /\s/;
+
+const TIME_OF_DATE = /^<(?:TS|TIME)>(?:[.,]<NUM>)?$/;
+
+const isUpper = (c: number) => c >= 65 && c <= 90;
+const isLower = (c: number) => c >= 97 && c <= 122;
+const isWordChar = (c: number) => isDigit(c) || isUpper(c) || isLower(c) || c === 95;
+
+/** b K M G T B s m h: the first letters of the units of SIZE. */
+function isUnitInitial(c: number): boolean {
+  switch (c) {
+    case 98:
+    case 75:
+    case 77:
+    case 71:
+    case 84:
+    case 66:
+    case 115:
+    case 109:
+    case 104:
+      return true;
+    default:
+      return false;
+  }
+}
+
+interface Span {
+  from: number;
+  to: number;
+  placeholder: string;
+}
+
+/**
+ * Where a pattern of several words matches, starting in the word at [start, end) of `line`: a
+ * day or month name that ends the word, two digits and `/` before a capital (at `dayMonthAt`,
+ * or -1), or a number that ends the word before ` ` and the first letter of a unit.
+ */
+function multiWordSpan(line: string, start: number, end: number, dayMonthAt: number): Span | null {
+  const name = end - 3;
+  if (
+    name >= start &&
+    isUpper(line.charCodeAt(name)) &&
+    isLower(line.charCodeAt(name + 1)) &&
+    isLower(line.charCodeAt(name + 2)) &&
+    (name === start || !isWordChar(line.charCodeAt(name - 1))) &&
+    DATE_NAMES.has(line.slice(name, end))
+  ) {
+    SYSLOG_TIME.lastIndex = name;
+    if (SYSLOG_TIME.test(line)) {
+      return { from: name, to: SYSLOG_TIME.lastIndex, placeholder: '<TS>' };
+    }
+  }
+  if (dayMonthAt !== -1) {
+    DAY_MONTH_TIME.lastIndex = dayMonthAt;
+    const match = DAY_MONTH_TIME.exec(line);
+    if (match && match.index < end) {
+      return { from: match.index, to: DAY_MONTH_TIME.lastIndex, placeholder: '<TS>' };
+    }
+  }
+  if (
+    isDigit(line.charCodeAt(end - 1)) &&
+    line.charCodeAt(end) === 32 &&
+    isUnitInitial(line.charCodeAt(end + 1))
+  ) {
+    SIZE.lastIndex = start;
+    const match = SIZE.exec(line);
+    if (match) return { from: start + match[1].length, to: SIZE.lastIndex, placeholder: '<NUM>' };
+  }
+  return null;
+}
+
+/**
+ * The words of the masked line, as runs of the line (constant words separated by single spaces,
+ * as they are) and masked words. Reused by every scan: valid until the next one.
+ */
+class Pieces implements MaskedLine {
+  hash = 0;
+  line = '';
+  count = 0;
+  readonly starts: number[] = [];
+  readonly ends: number[] = [];
+  /** The masked word, or '' for a run. */
+  readonly words: string[] = [];
+
+  reset(line: string): void {
+    this.line = line;
+    this.count = 0;
+    this.hash = 0;
+  }
+
+  addRun(start: number, end: number): void {
+    this.starts[this.count] = start;
+    this.ends[this.count] = end;
+    this.words[this.count++] = '';
+  }
+
+  addWord(word: string): void {
+    this.words[this.count++] = word;
+  }
+
+  piece(k: number): string {
+    return this.words[k] || this.line.slice(this.starts[k], this.ends[k]);
+  }
+
+  equals(text: string): boolean {
+    let at = 0;
+    for (let k = 0; k < this.count; k++) {
+      if (k > 0 && text.charCodeAt(at++) !== 32) return false;
+      const piece = this.piece(k);
+      if (!text.startsWith(piece, at)) return false;
+      at += piece.length;
+    }
+    return at === text.length;
+  }
+
+  text(): string {
+    let text = '';
+    for (let k = 0; k < this.count; k++) text += k === 0 ? this.piece(k) : ` ${this.piece(k)}`;
+    return text;
+  }
+}
+
+const pieces = new Pieces();
+
+/** Mixes the hash of the next word into the hash of a line. */
+const mix = (hash: number, word: number) => (Math.imul(hash, 0x5bd1e995) ^ word) | 0;
+
+/**
+ * Masks a line: one pass over the characters finds the words and hashes them, digits read as
+ * `1`; words without a digit, a quote or an `@` are kept as they are, the others masked through
+ * a cache keyed by that hash. A pattern of several words that starts in a word is replaced in the
+ * line, and the word scanned again. A date followed by its time (`<TS> <TIME>`) becomes one
+ * `<TS>`. The result is valid until the next call.
+ */
+export function scanLine(text: string): MaskedLine {
+  let line = text;
+  pieces.reset(line);
+  let hash = 0;
+  // Constant words separated by single spaces make one run of the line.
+  let runStart = -1;
+  let runEnd = -1;
+  let afterDate = false;
+  let i = 0;
+  while (i < line.length) {
+    let c = line.charCodeAt(i);
+    if (c === 32 || isSpace(c)) {
+      i++;
+      continue;
+    }
+    const start = i;
+    let shape = 0;
+    let varies = false;
+    let hex = false;
+    let dayMonthAt = -1;
+    for (; i < line.length; i++) {
+      c = line.charCodeAt(i);
+      if (c <= 64) {
+        if (c === 32) break;
+        if (c >= 48) {
+          if (c <= 57) {
+            if (c === 48 && line.charCodeAt(i + 1) === 120) hex = true;
+            c = 49;
+            varies = true;
+          } else if (c === 64) varies = true;
+        } else if (c === 34 || c === 39) varies = true;
+        else if (c === 47) {
+          if (
+            dayMonthAt === -1 &&
+            i - start >= 2 &&
+            isDigit(line.charCodeAt(i - 1)) &&
+            isDigit(line.charCodeAt(i - 2)) &&
+            isUpper(line.charCodeAt(i + 1))
+          ) {
+            dayMonthAt = i - 2;
+          }
+        } else if (c >= 9 && c <= 13) break;
+      } else if (c >= 0xa0 && isSpace(c)) break;
+      shape = (Math.imul(shape, 31) + c) & 0x3fffffff;
+    }
+    // The last character tells whether a pattern of several words may start in this word.
+    const last = line.charCodeAt(i - 1);
+    const span =
+      isLower(last) || isDigit(last) || dayMonthAt !== -1
+        ? multiWordSpan(line, start, i, dayMonthAt)
+        : null;
+    if (span) {
+      // Every pattern holds a digit, so the line has fewer digits each time: this ends.
+      line = line.slice(0, span.from) + span.placeholder + line.slice(span.to);
+      pieces.line = line;
+      i = start;
+      continue;
+    }
+    if (!varies) {
+      if (afterDate && line.charCodeAt(start) === 60 && TIME_OF_DATE.test(line.slice(start, i))) {
+        continue;
+      }
+      afterDate = i - start === 4 && line.startsWith('<TS>', start);
+      // Without a digit, the shape is the hash of the word itself.
+      hash = mix(hash, shape);
+      if (runStart !== -1 && start === runEnd + 1 && line.charCodeAt(runEnd) === 32) {
+        runEnd = i;
+        continue;
+      }
+      if (runStart !== -1) pieces.addRun(runStart, runEnd);
+      runStart = start;
+      runEnd = i;
+      continue;
+    }
+    const masked = maskWordAt(line, start, i, hex ? NOT_BY_SHAPE : shape);
+    if (afterDate && TIME_OF_DATE.test(masked.text)) continue;
+    afterDate = masked.text === '<TS>';
+    hash = mix(hash, masked.hash);
+    if (runStart !== -1) pieces.addRun(runStart, runEnd);
+    runStart = -1;
+    pieces.addWord(masked.text);
+  }
+  if (runStart !== -1) pieces.addRun(runStart, runEnd);
+  pieces.hash = hash;
+  return pieces;
+}
+
+/** The masked words of a line, joined by one space. */
+export function maskLine(text: string): string {
+  return scanLine(text).text();
+}
