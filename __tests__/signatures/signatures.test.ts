@@ -8,7 +8,7 @@ import {
   tokenize,
   TemplateMiner,
 } from '../../src/signatures/index.js';
-import { OVERFLOW_TEMPLATE } from '../../src/signatures/miner.js';
+import { OVERFLOW_TEMPLATE, type MaskedLine } from '../../src/signatures/miner.js';
 import { printSignatures } from '../../src/signatures/lines.js';
 import { addMessage } from '../../src/signatures/line.js';
 import { memorySource } from '../helpers/memory-source.js';
@@ -149,6 +149,34 @@ describe('template mining', () => {
     expect(first.size).toBe(2);
     expect(other).not.toBe(first);
     expect(first.tokens.join(' ')).toBe('ERROR cache miss for key <NUM>');
+  });
+
+  it('tells apart masked lines whose hashes collide', () => {
+    const miner = new TemplateMiner();
+    const colliding = (text: string): MaskedLine => ({
+      hash: 7,
+      matches: (pieces) => pieces.join(' ') === text,
+      pieces: () => [text],
+    });
+    const texts = Array.from({ length: 12 }, (_, i) => `event${'x'.repeat(i)} happened`);
+    const first = texts.map((text) => miner.addMasked(colliding(text), (t) => t.split(' ')));
+    const again = texts.map((text) => miner.addMasked(colliding(text), (t) => t.split(' ')));
+    expect(again).toEqual(first);
+    expect(first.map((template) => template.tokens.join(' '))).toEqual(texts);
+    expect(first.every((template) => template.size === 2)).toBe(true);
+  });
+
+  it('knows a masked line seen before whatever spaces it had', () => {
+    const miner = new TemplateMiner();
+    const lines = [
+      'ERROR  disk full on vol 1',
+      'ERROR disk full\ton vol 2',
+      'ERROR disk  full on vol 3',
+    ];
+    const templates = lines.map((line) => addMessage(miner, line));
+    expect(new Set(templates).size).toBe(1);
+    expect(templates[0].size).toBe(3);
+    expect(miner.templates).toHaveLength(1);
   });
 
   it('merges rare templates into one overflow template past the cap', () => {

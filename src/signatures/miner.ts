@@ -25,18 +25,19 @@ export interface Template {
 }
 
 /**
- * A masked line as a cache may know it: by its hash, then by comparing its text, which need not
- * be built for that.
+ * A masked line as a cache may know it: by its hash, then by its pieces (runs of words whose
+ * joined text is the masked text), compared without building the text.
  */
 export interface MaskedLine {
   readonly hash: number;
-  /** Whether `text` is this line's text. */
-  equals(text: string): boolean;
-  text(): string;
+  /** Whether `pieces` are this line's pieces. */
+  matches(pieces: readonly string[]): boolean;
+  pieces(): string[];
 }
 
 interface Seen {
-  text: string;
+  /** The pieces of a masked line: joined by one space, its text. */
+  pieces: string[];
   template: Node;
   /** Another line of the same hash. */
   next?: Seen;
@@ -98,10 +99,12 @@ export class TemplateMiner {
   /** Adds one masked, tokenised line and returns the template it joined. */
   add(tokens: string[]): Template {
     const text = tokens.join(' ');
-    return this.addMasked(
-      { hash: hashOf(text), equals: (t) => t === text, text: () => text },
-      () => tokens,
-    );
+    const line: MaskedLine = {
+      hash: hashOf(text),
+      matches: (pieces) => pieces.join(' ') === text,
+      pieces: () => [text],
+    };
+    return this.addMasked(line, () => tokens);
   }
 
   /**
@@ -112,16 +115,26 @@ export class TemplateMiner {
   addMasked(line: MaskedLine, tokenize: (masked: string) => string[]): Template {
     const first = this.seen.get(line.hash);
     for (let seen = first; seen; seen = seen.next) {
-      if (line.equals(seen.text)) {
-        const template = live(seen.template);
-        template.size++;
-        return template;
+      if (line.matches(seen.pieces)) return this.count(seen.template);
+    }
+    const pieces = line.pieces();
+    const text = pieces.join(' ');
+    // The same text cut into other pieces, where the line had other spaces.
+    for (let seen = first; seen; seen = seen.next) {
+      if (seen.pieces.join(' ') === text) {
+        this.remember(line.hash, { pieces, template: seen.template, next: first });
+        return this.count(seen.template);
       }
     }
-    const text = line.text();
     const template = this.place(tokenize(text));
-    if (template !== this.overflow) this.remember(line.hash, { text, template, next: first });
+    if (template !== this.overflow) this.remember(line.hash, { pieces, template, next: first });
     return template;
+  }
+
+  private count(template: Node): Node {
+    const current = live(template);
+    current.size++;
+    return current;
   }
 
   private remember(hash: number, seen: Seen): void {

@@ -118,25 +118,32 @@ class Pieces implements MaskedLine {
     this.words[this.count++] = word;
   }
 
-  piece(k: number): string {
+  private piece(k: number): string {
     return this.words[k] || this.line.slice(this.starts[k], this.ends[k]);
   }
 
-  equals(text: string): boolean {
-    let at = 0;
-    for (let k = 0; k < this.count; k++) {
-      if (k > 0 && text.charCodeAt(at++) !== 32) return false;
-      const piece = this.piece(k);
-      if (!text.startsWith(piece, at)) return false;
-      at += piece.length;
-    }
-    return at === text.length;
+  pieces(): string[] {
+    const pieces: string[] = [];
+    for (let k = 0; k < this.count; k++) pieces.push(this.piece(k));
+    return pieces;
   }
 
-  text(): string {
-    let text = '';
-    for (let k = 0; k < this.count; k++) text += k === 0 ? this.piece(k) : ` ${this.piece(k)}`;
-    return text;
+  matches(pieces: readonly string[]): boolean {
+    if (pieces.length !== this.count) return false;
+    for (let k = 0; k < this.count; k++) {
+      const word = this.words[k];
+      const piece = pieces[k];
+      if (word !== '') {
+        if (word !== piece) return false;
+      } else {
+        const start = this.starts[k];
+        // Where `piece` is at `start`, indexOf finds it there first; faster than startsWith.
+        if (piece.length !== this.ends[k] - start || this.line.indexOf(piece, start) !== start) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 }
 
@@ -197,10 +204,12 @@ export function scanLine(text: string): MaskedLine {
       } else if (c >= 0xa0 && isSpace(c)) break;
       shape = (Math.imul(shape, 31) + c) & 0x3fffffff;
     }
-    // The last character tells whether a pattern of several words may start in this word.
+    // Cheap tests of the end of the word tell whether a pattern of several words may start here.
     const last = line.charCodeAt(i - 1);
     const span =
-      isLower(last) || isDigit(last) || dayMonthAt !== -1
+      dayMonthAt !== -1 ||
+      (isLower(last) && i - start >= 3 && isUpper(line.charCodeAt(i - 3))) ||
+      (isDigit(last) && c === 32)
         ? multiWordSpan(line, start, i, dayMonthAt)
         : null;
     if (span) {
@@ -241,5 +250,5 @@ export function scanLine(text: string): MaskedLine {
 
 /** The masked words of a line, joined by one space. */
 export function maskLine(text: string): string {
-  return scanLine(text).text();
+  return scanLine(text).pieces().join(' ');
 }
