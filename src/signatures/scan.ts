@@ -167,6 +167,7 @@ export function scanLine(text: string): MaskedLine {
   let runStart = -1;
   let runEnd = -1;
   let afterDate = false;
+  let hexAt = line.indexOf('0x');
   let i = 0;
   while (i < line.length) {
     let c = line.charCodeAt(i);
@@ -177,7 +178,6 @@ export function scanLine(text: string): MaskedLine {
     const start = i;
     let shape = 0;
     let varies = false;
-    let hex = false;
     let dayMonthAt = -1;
     for (; i < line.length; i++) {
       c = line.charCodeAt(i);
@@ -185,7 +185,6 @@ export function scanLine(text: string): MaskedLine {
         if (c === 32) break;
         if (c >= 48) {
           if (c <= 57) {
-            if (c === 48 && line.charCodeAt(i + 1) === 120) hex = true;
             c = 49;
             varies = true;
           } else if (c === 64) varies = true;
@@ -216,6 +215,7 @@ export function scanLine(text: string): MaskedLine {
       // Every pattern holds a digit, so the line has fewer digits each time: this ends.
       line = line.slice(0, span.from) + span.placeholder + line.slice(span.to);
       pieces.line = line;
+      hexAt = line.indexOf('0x', start);
       i = start;
       continue;
     }
@@ -235,6 +235,9 @@ export function scanLine(text: string): MaskedLine {
       runEnd = i;
       continue;
     }
+    // `0x` makes digits matter: 0x1f is hex, 01f is not.
+    if (hexAt !== -1 && hexAt < start) hexAt = line.indexOf('0x', start);
+    const hex = hexAt !== -1 && hexAt + 1 < i;
     const masked = maskWordAt(line, start, i, hex ? NOT_BY_SHAPE : shape);
     if (afterDate && TIME_OF_DATE.test(masked.text)) continue;
     afterDate = masked.text === '<TS>';
