@@ -1,8 +1,9 @@
 /**
  * Grouping accuracy of the signature miner on Loghub-2k, on the `Content` column and on raw
- * lines, with one configuration for every dataset, and the stability of signatures across
- * windows. Usage: npm run bench:accuracy
+ * lines, with one configuration for every dataset, the stability of signatures across windows,
+ * and how little the groups depend on the order lines arrive in. Usage: npm run bench:accuracy
  */
+import { seededRandom } from '../src/demo/random.js';
 import { DATASETS, LOGHUB_DIR, loadDataset, loghubAvailable, score } from './lib/loghub.js';
 import { mineLines } from './lib/mine.js';
 
@@ -12,32 +13,35 @@ if (!loghubAvailable()) {
 }
 
 const rows: string[][] = [];
-const sums = { ga: 0, fga: 0, rawGa: 0, rawFga: 0, stable: 0, halves: 0 };
+const sums = { ga: 0, fga: 0, rawGa: 0, rawFga: 0, stable: 0, halves: 0, shuffled: 0 };
 const started = performance.now();
 for (const name of DATASETS) {
   const data = loadDataset(name);
   const content = score(mineLines(data.content), data.truth);
   const raw = score(mineLines(data.raw), data.truth);
   const { stable, halves } = stability(data.raw);
+  const shuffled = orderIndependence(data.content);
   sums.ga += content.ga;
   sums.fga += content.fga;
   sums.rawGa += raw.ga;
   sums.rawFga += raw.fga;
   sums.stable += stable;
   sums.halves += halves;
-  rows.push([name, content.ga, content.fga, raw.ga, raw.fga, stable, halves].map(cell));
+  sums.shuffled += shuffled;
+  rows.push([name, content.ga, content.fga, raw.ga, raw.fga, stable, halves, shuffled].map(cell));
 }
 const n = DATASETS.length;
-rows.push(
-  ['average', sums.ga, sums.fga, sums.rawGa, sums.rawFga, sums.stable, sums.halves].map((v) =>
-    cell(typeof v === 'number' ? v / n : v),
-  ),
+const averages = [sums.ga, sums.fga, sums.rawGa, sums.rawFga, sums.stable, sums.halves];
+rows.push(['average', ...[...averages, sums.shuffled].map((sum) => sum / n)].map(cell));
+printTable(
+  ['dataset', 'GA', 'FGA', 'raw GA', 'raw FGA', 'stability', 'halves alone', 'shuffled'],
+  rows,
 );
-printTable(['dataset', 'GA', 'FGA', 'raw GA', 'raw FGA', 'stability', 'halves alone'], rows);
 console.log(`\n${n} datasets in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 console.log(
   'stability: share of lines with the same signature when the halves are mined as the baseline\n' +
-    'and after windows as in one pass; halves alone: the same with a separate miner per half.',
+    'and after windows as in one pass; halves alone: the same with a separate miner per half;\n' +
+    'shuffled: share of lines grouped as in file order when the lines come in a random order.',
 );
 
 /**
@@ -58,6 +62,23 @@ function stability(lines: string[]): { stable: number; halves: number } {
     if (alone[i] === whole[i]) same++;
   }
   return { stable: stable / lines.length, halves: same / lines.length };
+}
+
+/**
+ * The grouping accuracy of the content lines mined in a seeded random order, scored against
+ * their grouping in file order: 1 when the groups do not depend on the order at all.
+ */
+function orderIndependence(lines: string[]): number {
+  const next = seededRandom(7);
+  const order = lines.map((_, i) => i);
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  const mined = mineLines(order.map((i) => lines[i]));
+  const shuffled: string[] = [];
+  order.forEach((line, position) => (shuffled[line] = mined[position]));
+  return score(shuffled, mineLines(lines)).ga;
 }
 
 function cell(value: string | number): string {

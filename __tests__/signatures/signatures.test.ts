@@ -94,6 +94,40 @@ describe('template mining', () => {
     expect([...texts]).toEqual(['session opened for user <*>']);
   });
 
+  it('takes a word for a variable where it varies, though a sibling differs elsewhere', () => {
+    const users = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank'];
+    const lines = [
+      'Accepted password for root from 10.0.0.1 port 22 ssh2',
+      ...users.map((user, i) => `Failed password for ${user} from 10.0.0.${i} port 22 ssh2`),
+    ];
+    // Whichever order the lines come in, the failures end in one template.
+    for (const ordered of [lines, [...lines].reverse()]) {
+      const miner = new TemplateMiner();
+      const templates = ordered.map((line) => addMessage(miner, line));
+      // Templates merged while mining share their tokens: read them at the end.
+      expect(new Set(templates.map((template) => template.tokens.join(' ')))).toEqual(
+        new Set([
+          'Accepted password for root from <IP> port <NUM> ssh2',
+          'Failed password for <*> from <IP> port <NUM> ssh2',
+        ]),
+      );
+    }
+  });
+
+  it('keeps words in capitals apart however many there are: they name events', () => {
+    const codes = [
+      'ECONNREFUSED',
+      'ETIMEDOUT',
+      'ECONNRESET',
+      'EHOSTUNREACH',
+      'ENETUNREACH',
+      'EPIPE',
+    ];
+    const miner = new TemplateMiner();
+    const templates = codes.map((code) => addMessage(miner, `connect ${code} to payments`));
+    expect(new Set(templates).size).toBe(codes.length);
+  });
+
   it('groups raw lines of common formats like their bare message, keeping the level', () => {
     const raw = [
       '2015-10-18 18:01:47,978 INFO [main] org.apache.hadoop.mapreduce.v2.app.MRAppMaster: Created MRAppMaster for application appattempt_1445144423722_0020_000001',

@@ -7,7 +7,8 @@ export interface MinerOptions {
   /**
    * How many different plain words a position must have shown, in templates that differ only in
    * such words, before the words are taken for a variable (user names, hosts) and the templates
-   * merge. Fewer stay apart: `Started`/`Stopped` are two events. Default 5.
+   * merge. Fewer stay apart: `Started`/`Stopped` are two events. Words in capitals never merge:
+   * they name states and codes (`RUNNING`, `ETIMEDOUT`). Default 5.
    */
   wordVariants?: number;
   /** Most templates kept; past it, lines that fit no template go to one overflow template. */
@@ -70,9 +71,10 @@ interface Node extends Template {
  * Unlike Drain, the leading tokens do not pick a branch (a variable there would fork a group),
  * and a position where the template and the line hold two different plain words is not widened
  * at once: the line starts a sibling template, and siblings merge only once every position where
- * they differ has shown `wordVariants` different words, which tells a variable from a handful of
- * different events. Merged templates share one token array, so their final text (and id) is the
- * same whichever of them a line joined.
+ * they differ has shown `wordVariants` different words, none in capitals, which tells a variable
+ * from a handful of different events; siblings that also differ elsewhere stay apart, so the
+ * groups do not depend on the order lines arrive in. Merged templates share one token array, so
+ * their final text (and id) is the same whichever of them a line joined.
  */
 export class TemplateMiner {
   readonly templates: Template[] = [];
@@ -190,23 +192,59 @@ export class TemplateMiner {
         if (words.size < this.wordVariants) words.add(tokens[i]);
         family.words.set(i, words);
       }
-      const varied = [...family.words.values()];
-      if (varied.every((words) => words.size >= this.wordVariants)) this.mergeFamily(family, group);
+      this.mergeFamily(family, group);
     }
     return live(template);
   }
 
-  /** The first member absorbs the others; all share one token array and so one final text. */
+  /**
+   * Positions that have shown `wordVariants` different words hold a variable. Members that differ
+   * only there merge: the first absorbs the others, and all share one token array and so one
+   * final text. Members that differ at another position stay apart (`Accepted`/`Failed`).
+   */
   private mergeFamily(family: Family, group: Node[]): void {
-    const [head, ...rest] = family.members;
-    for (const member of rest) {
-      widen(head.tokens, member.tokens);
-      member.tokens = head.tokens;
-      member.mergedInto = head;
-      group.splice(group.indexOf(member), 1);
+    const fixed = [...family.words]
+      .filter(([, words]) => words.size < this.wordVariants)
+      .map(([position]) => position);
+    if (fixed.length === family.words.size) return;
+    const byFixedWords = new Map<string, Node[]>();
+    for (const member of family.members) {
+      const key = fixed.map((position) => member.tokens[position]).join(' ');
+      const same = byFixedWords.get(key);
+      if (same) same.push(member);
+      else byFixedWords.set(key, [member]);
     }
-    family.members = [head];
-    family.words.clear();
+    family.members = [];
+    for (const members of byFixedWords.values()) {
+      const [head, ...rest] = members;
+      if (!this.variesEnough(members)) {
+        family.members.push(...members);
+        continue;
+      }
+      for (const member of rest) {
+        widen(head.tokens, member.tokens);
+        member.tokens = head.tokens;
+        member.mergedInto = head;
+        group.splice(group.indexOf(member), 1);
+      }
+      family.members.push(head);
+    }
+    if (family.members.length === 1) family.words.clear();
+  }
+
+  /** Whether every position where these templates differ has shown `wordVariants` words. */
+  private variesEnough(members: Node[]): boolean {
+    if (members.length < 2) return false;
+    const head = members[0].tokens;
+    for (let i = 0; i < head.length; i++) {
+      const words = new Set(members.map((member) => member.tokens[i]));
+      if (words.size === 1) continue;
+      // Capitals name states and codes (RUNNING, FAILED, GET): events, not values.
+      if (words.size < this.wordVariants || [...words].some((word) => CONSTANT.test(word))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private addToOverflow(): Node {
@@ -250,6 +288,9 @@ function agreement(template: string[], tokens: string[]): number {
 
 /** A word, possibly quoted or followed by punctuation: `Started`, `"GET`, `spawned.` */
 const WORD = /^[^\w<]?[A-Za-z](?:[A-Za-z_-]*[A-Za-z]\d?)?[^\w>]?$/;
+
+/** A word in capitals, possibly quoted or followed by punctuation: `RUNNING`, `"GET`, `FAILED.` */
+const CONSTANT = /^[^\w<]?[A-Z][A-Z\d_]*[A-Z\d][^\w>]?$/;
 
 function differsInWords(template: string[], tokens: string[]): boolean {
   for (let i = 0; i < tokens.length; i++) {
