@@ -1,4 +1,4 @@
-/** Small text helpers shared by the prompt and the report. */
+/** Small text helpers shared by the stages. */
 
 /**
  * Wraps untrusted text in a code fence it cannot close: the fence is one backtick longer than
@@ -8,6 +8,15 @@ export function fence(text: string, info = ''): string {
   const longestRun = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
   const ticks = '`'.repeat(Math.max(3, longestRun + 1));
   return `${ticks}${info}\n${text}\n${ticks}`;
+}
+
+/**
+ * A copy of `text` that does not keep alive the larger string it was cut from. Engines may share
+ * a slice's characters with its parent, and a slice kept in a cache would then hold on to a whole
+ * chunk of the input.
+ */
+export function detach(text: string): string {
+  return Buffer.from(text, 'utf16le').toString('utf16le');
 }
 
 export function truncate(text: string, max: number): string {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { detach } from '../text.js';
 import type { EventRef, LogSource, TimeRange, WindowName } from '../sources/types.js';
 import { detectKind, detectLevel, higherLevel, type Kind, type Level } from './classify.js';
 import { addMessage } from './line.js';
@@ -212,7 +213,9 @@ async function mineSource(
         tally.level = higherLevel(tally.level, detectLevel(event.message, event.level));
         if (tally.kind === 'error') tally.kind = detectKind(event.message);
         const examples = window === 'after' ? tally.afterExamples : tally.beforeExamples;
-        if (examples.length < keep) examples.push(event.message.slice(0, MAX_EXAMPLE_CHARS));
+        // Detached: a slice of a message read from a file would keep its whole chunk alive.
+        if (examples.length < keep)
+          examples.push(detach(event.message.slice(0, MAX_EXAMPLE_CHARS)));
         if (
           window === 'after' &&
           tally.exampleRef === undefined &&
@@ -220,7 +223,7 @@ async function mineSource(
           event.logStream !== undefined
         ) {
           tally.exampleRef = {
-            message: event.message,
+            message: detach(event.message),
             timestamp: event.timestamp,
             logStream: event.logStream,
           };

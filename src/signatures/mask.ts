@@ -2,6 +2,7 @@
  * Replaces the variable parts of a log message (times, ids, numbers, addresses) with typed
  * placeholders, so that two occurrences of one error read the same.
  */
+import { detach } from '../text.js';
 
 // Word boundaries that treat `_` and letters as part of a word, so `log4j`, `sha256`, `v2` and
 // `http2` stay literal while `id=42` and `user-1234` lose their numbers. Before a digit, `\b`
@@ -202,12 +203,18 @@ function hashText(text: string): number {
 
 const masked = (text: string): Masked => ({ text, hash: hashText(text) });
 
+/** What a cache keeps is detached from the line it was cut from. */
+const cached = (word: string, text: string) => ({
+  word: detach(word),
+  masked: masked(detach(text)),
+});
+
 function rememberShape(shape: number, word: string, text: string): Masked {
-  const result = masked(text);
-  if (shape < 0) return result;
+  if (shape < 0) return masked(text);
   if (byShape.size >= CACHE_LIMIT) byShape.clear();
-  byShape.set(shape, { word, masked: result });
-  return result;
+  const entry = cached(word, text);
+  byShape.set(shape, entry);
+  return entry.masked;
 }
 
 /** The masked form of `line.slice(start, end)`, a word whose shape hash is `shape`. */
@@ -221,7 +228,6 @@ export function maskWordAt(line: string, start: number, end: number, shape: numb
   const word = line.slice(start, end);
   const { text, keepsShape } = maskNewWord(word);
   if (keepsShape) return rememberShape(shape, word, text);
-  const result = masked(text);
   if (
     /\d/.test(text) &&
     text === maskByPatterns(changeFreeDigits(word, (digit) => (digit === '1' ? '2' : '1')))
@@ -229,9 +235,11 @@ export function maskWordAt(line: string, start: number, end: number, shape: numb
     // Every free digit was masked (each was changed, none shows): the masked word holds for
     // every word of this free shape.
     if (byFreeShape.size >= CACHE_LIMIT) byFreeShape.clear();
-    byFreeShape.set(freeShape, { word, masked: result });
+    const entry = cached(word, text);
+    byFreeShape.set(freeShape, entry);
+    return entry.masked;
   }
-  return result;
+  return masked(text);
 }
 
 /** `keepsShape`: every word of the same shape masks the same. */

@@ -12,6 +12,7 @@ import {
   SYSLOG_TIME,
 } from './mask.js';
 import type { MaskedLine } from './miner.js';
+import { detach } from '../text.js';
 
 /** What `\s` matches: ASCII spaces and controls, and Unicode spaces. */
 function isSpace(c: number): boolean {
@@ -122,9 +123,10 @@ class Pieces implements MaskedLine {
     return this.words[k] || this.line.slice(this.starts[k], this.ends[k]);
   }
 
+  /** Detached from the line: a cache keeps them. */
   pieces(): string[] {
     const pieces: string[] = [];
-    for (let k = 0; k < this.count; k++) pieces.push(this.piece(k));
+    for (let k = 0; k < this.count; k++) pieces.push(detach(this.piece(k)));
     return pieces;
   }
 
