@@ -25,8 +25,9 @@ function chunkedSource(count: number): LogSource & { grown?: number } {
         const name = [i, i >> 5, i >> 10].map((n) => String.fromCharCode(97 + (n % 26))).join('');
         const line = `ERROR ${'step '.repeat(i % 5)}failed in module${name} at /srv/app/${i}/x.js`;
         const chunk = `${'x'.repeat(CHUNK_CHARS)}\n${line}\n`;
-        yield { message: chunk.split('\n')[1], timestamp: 5_000 };
+        yield { message: chunk.split('\n')[1], timestamp: 5_000, logGroup: 'file.log' };
       }
+      await Promise.resolve();
       collectGarbage();
       source.grown = process.memoryUsage().heapUsed - before;
     },
