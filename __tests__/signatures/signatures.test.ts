@@ -30,6 +30,8 @@ describe('masking', () => {
     ["key 'user_id' missing", 'key <STR> missing'],
     ['sent 1190 bytes (1.16 KB) in 3 seconds', 'sent <NUM> in <NUM>'],
     ['on 17/06/09 at 2005.06.03', 'on <TS> at <TS>'],
+    ['offset -12 index:-3 x=-5 (-7)', 'offset <NUM> index:<NUM> x=<NUM> (<NUM>)'],
+    ['node ip-10-2 user-12 worker-7', 'node ip-<NUM>-<NUM> user-<NUM> worker-<NUM>'],
   ])('%s', (line, masked) => {
     expect(maskLine(line)).toBe(masked);
   });

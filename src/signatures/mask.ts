@@ -11,6 +11,8 @@ const B = '\\b';
 const E = '(?![A-Za-z0-9_])';
 const MONTH = '(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)';
 const DAY = '(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)';
+/** A minus sign: a `-` that follows neither a word nor another `-`. */
+const SIGN = '(?:(?<![\\w-])-)?';
 
 interface Mask {
   pattern: RegExp;
@@ -80,9 +82,9 @@ const WORD_MASKS: readonly Mask[] = [
   mask(new RegExp(`\\b(?=[0-9a-fA-F]*\\d)[0-9a-fA-F]{8,}${E}`, 'g'), '<HEX>'),
   // Quoted values, not apostrophes inside words: 'user_id', "alt0"
   mask(/(?<![\w'])'[^'\s]*'(?![\w'])|(?<![\w"])"[^"\s]*"(?![\w"])/g, '<STR>'),
-  // Numbers, with an optional unit: 42, 3.5, 120ms, 512MiB, 99.9%
+  // Numbers, with a sign and a unit: 42, -7, 3.5, 120ms, 512MiB, 99.9% (not the `-` of `ip-10`)
   mask(
-    new RegExp(`${B}\\d+(?:\\.\\d+)?(?:ns|us|µs|ms|s|m|h|[KMGT]i?B|[kmgt]b|B|%)?${E}`, 'g'),
+    new RegExp(`${SIGN}${B}\\d+(?:\\.\\d+)?(?:ns|us|µs|ms|s|m|h|[KMGT]i?B|[kmgt]b|B|%)?${E}`, 'g'),
     '<NUM>',
   ),
 ];
@@ -94,7 +96,7 @@ const WORD_MASKS: readonly Mask[] = [
 const WHOLE_WORD = new RegExp(
   '^([([{"\'*#=]?)(?:' +
     [
-      '(\\d{1,7}(?:\\.\\d+)?(?:ns|us|ms|s|m|h|[KMGT]i?B|B|%)?)',
+      '(-?\\d{1,7}(?:\\.\\d+)?(?:ns|us|ms|s|m|h|[KMGT]i?B|B|%)?)',
       '(\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(?:[.,]\\d+)?(?:Z|[+-]\\d{2}:?\\d{2})?)',
       '((?:\\d{1,3}\\.){3}\\d{1,3}(?::\\d{1,5})?)',
       '([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})',
@@ -104,7 +106,7 @@ const WHOLE_WORD = new RegExp(
 );
 const WHOLE_WORD_PLACEHOLDERS = ['<NUM>', '<TS>', '<IP>', '<UUID>', '<HEX>'];
 /** A short number at the end of a name: `[worker-7]`, `node-12,`, `#3` */
-const NAME_NUMBER = /^([^\d\s'"@]*[-#/=[(*])\d{1,3}([)\]},;:."']*)$/;
+const NAME_NUMBER = /^([^\d\s'"@]*(?:[#/=[(*]|(?<=\w)-))\d{1,3}([)\]},;:."']*)$/;
 
 /**
  * Words are masked through a cache keyed by their shape (every digit read as `1`): only `0x`
