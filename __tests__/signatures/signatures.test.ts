@@ -31,6 +31,10 @@ describe('masking', () => {
     ['sent 1190 bytes (1.16 KB) in 3 seconds', 'sent <NUM> in <NUM>'],
     ['on 17/06/09 at 2005.06.03', 'on <TS> at <TS>'],
     ['offset -12 index:-3 x=-5 (-7)', 'offset <NUM> index:<NUM> x=<NUM> (<NUM>)'],
+    [
+      'ready=true,mode=false overlap:false, x=trueish down true',
+      'ready=<BOOL>,mode=<BOOL> overlap:<BOOL>, x=trueish down true',
+    ],
     ['node ip-10-2 user-12 worker-7', 'node ip-<NUM>-<NUM> user-<NUM> worker-<NUM>'],
   ])('%s', (line, masked) => {
     expect(maskLine(line)).toBe(masked);

@@ -55,6 +55,9 @@ export const DATE_NAMES = new Set(
 
 /** Applied in order to one word: a later pattern sees the placeholders of the earlier ones. */
 const WORD_MASKS: readonly Mask[] = [
+  // Flags as values: ready=true, overlap:false (a word is masked only when it may vary, and the
+  // scan finds these, so they come first)
+  mask(/(?<=[=:])(?:true|false)(?!\w)/g, '<BOOL>'),
   // ISO-8601 timestamps: 2026-03-01T14:05:00.123Z (with a space, the date and the time are
   // masked apart and then joined)
   mask(/\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?/g, '<TS>'),

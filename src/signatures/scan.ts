@@ -27,6 +27,13 @@ const isUpper = (c: number) => c >= 65 && c <= 90;
 const isLower = (c: number) => c >= 97 && c <= 122;
 const isWordChar = (c: number) => isDigit(c) || isUpper(c) || isLower(c) || c === 95;
 
+/** Whether `true` or `false` stands whole at `at`, a value after `=` or `:` (see FLAG). */
+function isFlagAt(line: string, at: number): boolean {
+  const c = line.charCodeAt(at);
+  const flag = c === 116 ? 'true' : c === 102 ? 'false' : '';
+  return flag !== '' && line.startsWith(flag, at) && !isWordChar(line.charCodeAt(at + flag.length));
+}
+
 /** b K M G T B s m h: the first letters of the units of SIZE. */
 function isUnitInitial(c: number): boolean {
   switch (c) {
@@ -189,7 +196,7 @@ export function scanLine(text: string): MaskedLine {
           if (c <= 57) {
             c = 49;
             varies = true;
-          } else if (c === 64) varies = true;
+          } else if (c === 64 || ((c === 58 || c === 61) && isFlagAt(line, i + 1))) varies = true;
         } else if (c === 34 || c === 39) varies = true;
         else if (c === 47) {
           if (
