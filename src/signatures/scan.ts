@@ -27,7 +27,7 @@ const isUpper = (c: number) => c >= 65 && c <= 90;
 const isLower = (c: number) => c >= 97 && c <= 122;
 const isWordChar = (c: number) => isDigit(c) || isUpper(c) || isLower(c) || c === 95;
 
-/** Whether `true` or `false` stands whole at `at`, a value after `=` or `:` (see FLAG). */
+/** Whether `true` or `false` stands whole at `at`: a flag after `=` or `:`, masked as `<BOOL>`. */
 function isFlagAt(line: string, at: number): boolean {
   const c = line.charCodeAt(at);
   const flag = c === 116 ? 'true' : c === 102 ? 'false' : '';
@@ -163,10 +163,10 @@ const mix = (hash: number, word: number) => (Math.imul(hash, 0x5bd1e995) ^ word)
 
 /**
  * Masks a line: one pass over the characters finds the words and hashes them, digits read as
- * `1`; words without a digit, a quote or an `@` are kept as they are, the others masked through
- * a cache keyed by that hash. A pattern of several words that starts in a word is replaced in the
- * line, and the word scanned again. A date followed by its time (`<TS> <TIME>`) becomes one
- * `<TS>`. The result is valid until the next call.
+ * `1`; words without a digit, a quote, an `@` or a flag (`=true`) are kept as they are, the
+ * others masked through a cache keyed by that hash. A pattern of several words that starts in a
+ * word is replaced in the line, and the word scanned again. A date followed by its time
+ * (`<TS> <TIME>`) becomes one `<TS>`. The result is valid until the next call.
  */
 export function scanLine(text: string): MaskedLine {
   let line = text;
