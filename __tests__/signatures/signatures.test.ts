@@ -120,6 +120,18 @@ describe('template mining', () => {
     }
   });
 
+  it('takes a word in capitals for a value where other words made a variable, in any order', () => {
+    const users = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace'];
+    const lines = ['ADMIN', ...users].map((user) => `session opened for user ${user} by sshd`);
+    for (const ordered of [lines, [...lines].reverse()]) {
+      const miner = new TemplateMiner();
+      const templates = ordered.map((line) => addMessage(miner, line));
+      expect(new Set(templates.map((template) => template.tokens.join(' ')))).toEqual(
+        new Set(['session opened for user <*> by sshd']),
+      );
+    }
+  });
+
   it('keeps words in capitals apart however many there are: they name events', () => {
     const codes = [
       'ECONNREFUSED',

@@ -17,10 +17,12 @@ describe('NumberSpool', () => {
     const spool = new NumberSpool(4, directory);
     const values = Array.from({ length: 23 }, (_, i) => (i * 2_654_435_761) >>> 0);
     for (const value of values) spool.push(value);
-    expect(readdirSync(directory)).toHaveLength(1);
-    expect(spool.length).toBe(23);
+    if (process.platform !== 'win32') {
+      // Removed as soon as opened: nothing is left behind even if the process dies.
+      expect(readdirSync(directory)).toEqual([]);
+    }
     expect([...spool.values()]).toEqual(values);
-    // Read twice: the file stays until closed.
+    // Read twice: the file stays usable until closed.
     expect([...spool.values()]).toEqual(values);
     spool.close();
     expect(readdirSync(directory)).toEqual([]);

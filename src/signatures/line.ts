@@ -24,7 +24,7 @@ export function keyLine(event: string): string {
 const OPEN_BRACE = 123;
 
 /** The masked key line of a message: its masked words joined by one space. */
-export function maskMessage(message: string): string {
+function maskMessage(message: string): string {
   return maskLine(keyLine(message));
 }
 

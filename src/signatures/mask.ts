@@ -27,37 +27,57 @@ const mask = (pattern: RegExp, placeholder: string, gate?: (text: string) => boo
   gate,
 });
 
+const MONTH_THEN_SPACE = new RegExp(`${MONTH} `);
+const SIZE_UNIT = '(?:bytes|[KMGT]i?B|B|sec|secs|seconds|ms|minutes|mins|hours)';
+/** A unit of a size or a duration, whole, where `lastIndex` is. */
+export const UNIT_AT = new RegExp(`${SIZE_UNIT}${E}`, 'y');
+/** A number followed by the first letter of a unit: bytes, KB, B, sec, ms, minutes, hours... */
+const NUMBER_THEN_UNIT = /\d [bKMGTBsmh]/;
+
 /**
- * Patterns that span several words. maskLine tries each only where its start shows: a day or
- * month name that ends a word, two digits and `/` before a capital, or a number that ends a word
- * followed by ` ` and the first letter of a unit. The other patterns apply to one word at a time,
- * and only to words with a digit, a quote or an `@`.
+ * Patterns that span several words, applied in order to the rest of a line from the first word
+ * where one of them may start (see scanLine). The others apply to one word at a time, and only to
+ * words with a digit, a quote, an `@` or a flag (`=true`, see FLAG).
  */
-// syslog and Apache error logs: Mar  1 14:05:00, [Sun Dec 04 04:47:44 2005]
-export const SYSLOG_TIME = new RegExp(
-  `(?:${DAY} )?${MONTH} +\\d{1,2} \\d{2}:\\d{2}:\\d{2}(?: \\d{4})?`,
-  'y',
-);
-// Apache access logs: 01/Mar/2026:14:05:00 +0000
-export const DAY_MONTH_TIME = new RegExp(
-  `\\d{2}/${MONTH}/\\d{4}:\\d{2}:\\d{2}:\\d{2}(?: [+-]\\d{4})?`,
-  'g',
-);
-// Sizes and durations, unit included: 1190 bytes (1.16 KB), 512 MB, <1 sec, 3 seconds. Tried
-// from the start of the word whose end is the number; the first group is what comes before it.
-export const SIZE = new RegExp(
-  `(\\S*?)(?:<|${B})\\d+(?:\\.\\d+)? (?:bytes|[KMGT]i?B|B|sec|secs|seconds|ms|minutes|mins|hours)${E}(?: \\(\\d+(?:\\.\\d+)? [KMGT]?B\\))?`,
-  'y',
-);
+const ACROSS_WORDS: readonly Mask[] = [
+  // syslog and Apache: Mar  1 14:05:00, [Sun Dec 04 04:47:44 2005], 01/Mar/2026:14:05:00 +0000
+  mask(
+    new RegExp(`\\b(?:${DAY} )?${MONTH} +\\d{1,2} \\d{2}:\\d{2}:\\d{2}(?: \\d{4})?`, 'g'),
+    '<TS>',
+    (text) => MONTH_THEN_SPACE.test(text),
+  ),
+  mask(
+    new RegExp(`\\d{2}/${MONTH}/\\d{4}:\\d{2}:\\d{2}:\\d{2}(?: [+-]\\d{4})?`, 'g'),
+    '<TS>',
+    (text) => text.includes('/'),
+  ),
+  // Sizes and durations, unit included: 1190 bytes (1.16 KB), 512 MB, <1 sec, 3 seconds
+  mask(
+    new RegExp(
+      `(?:<|${B})\\d+(?:\\.\\d+)? ${SIZE_UNIT}${E}(?: \\(\\d+(?:\\.\\d+)? [KMGT]?B\\))?`,
+      'g',
+    ),
+    '<NUM>',
+    (text) => NUMBER_THEN_UNIT.test(text),
+  ),
+];
+
+/** The day and month names that start a syslog time. */
 export const DATE_NAMES = new Set(
   'Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec Mon Tue Wed Thu Fri Sat Sun'.split(' '),
 );
 
+/** Masks the patterns that span several words. */
+export function maskAcrossWords(text: string): string {
+  let masked = text;
+  for (const { pattern, placeholder, gate } of ACROSS_WORDS) {
+    if (!gate || gate(masked)) masked = masked.replace(pattern, placeholder);
+  }
+  return masked;
+}
+
 /** Applied in order to one word: a later pattern sees the placeholders of the earlier ones. */
 const WORD_MASKS: readonly Mask[] = [
-  // Flags as values: ready=true, overlap:false (a word is masked only when it may vary, and the
-  // scan finds these, so they come first)
-  mask(/(?<=[=:])(?:true|false)(?!\w)/g, '<BOOL>'),
   // ISO-8601 timestamps: 2026-03-01T14:05:00.123Z (with a space, the date and the time are
   // masked apart and then joined)
   mask(/\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?/g, '<TS>'),
@@ -235,7 +255,7 @@ export function maskWordAt(line: string, start: number, end: number, shape: numb
   if (keepsShape) return rememberShape(shape, word, text);
   if (
     /\d/.test(text) &&
-    text === maskByPatterns(changeFreeDigits(word, (digit) => (digit === '1' ? '2' : '1')))
+    text === maskNewWord(changeFreeDigits(word, (digit) => (digit === '1' ? '2' : '1'))).text
   ) {
     // Every free digit was masked (each was changed, none shows): the masked word holds for
     // every word of this free shape.
@@ -248,7 +268,14 @@ export function maskWordAt(line: string, start: number, end: number, shape: numb
 }
 
 /** `keepsShape`: every word of the same shape masks the same. */
-function maskNewWord(word: string): { text: string; keepsShape: boolean } {
+/** Flags as values: ready=true, overlap:false. Masked before anything else in a word. */
+const FLAG = /(?<=[=:])(?:true|false)(?!\w)/g;
+
+function maskNewWord(original: string): { text: string; keepsShape: boolean } {
+  const word =
+    original.includes('true') || original.includes('false')
+      ? original.replace(FLAG, '<BOOL>')
+      : original;
   const whole = WHOLE_WORD.exec(word);
   if (whole) {
     let kind = 0;

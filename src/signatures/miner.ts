@@ -115,7 +115,8 @@ export class TemplateMiner {
    * as their texts are not comparable.
    */
   addMasked(line: MaskedLine, tokenize: (masked: string) => string[]): Template {
-    const first = this.seen.get(line.hash);
+    const hash = line.hash;
+    const first = this.seen.get(hash);
     for (let seen = first; seen; seen = seen.next) {
       if (line.matches(seen.pieces)) return this.count(seen.template);
     }
@@ -124,12 +125,12 @@ export class TemplateMiner {
     // The same text cut into other pieces, where the line had other spaces.
     for (let seen = first; seen; seen = seen.next) {
       if (seen.pieces.join(' ') === text) {
-        this.remember(line.hash, { pieces, template: seen.template, next: first });
+        this.remember(hash, { pieces, template: seen.template, next: first });
         return this.count(seen.template);
       }
     }
     const template = this.place(tokenize(text));
-    if (template !== this.overflow) this.remember(line.hash, { pieces, template, next: first });
+    if (template !== this.overflow) this.remember(hash, { pieces, template, next: first });
     return template;
   }
 
@@ -209,42 +210,56 @@ export class TemplateMiner {
     if (fixed.length === family.words.size) return;
     const byFixedWords = new Map<string, Node[]>();
     for (const member of family.members) {
-      const key = fixed.map((position) => member.tokens[position]).join(' ');
+      // Tokens may hold spaces (`[main thread]`), never a line break.
+      const key = fixed.map((position) => member.tokens[position]).join('\n');
       const same = byFixedWords.get(key);
       if (same) same.push(member);
       else byFixedWords.set(key, [member]);
     }
     family.members = [];
     for (const members of byFixedWords.values()) {
-      const [head, ...rest] = members;
-      if (!this.variesEnough(members)) {
-        family.members.push(...members);
+      // Capitals name states and codes (RUNNING, ETIMEDOUT): events, not values of a variable.
+      const varying = differingPositions(members);
+      const named = members.filter((member) =>
+        varying.some((position) => CONSTANT.test(member.tokens[position])),
+      );
+      const others = members.filter((member) => !named.includes(member));
+      family.members.push(...named);
+      if (!this.variesEnough(others)) {
+        family.members.push(...others);
         continue;
       }
-      for (const member of rest) {
-        widen(head.tokens, member.tokens);
-        member.tokens = head.tokens;
-        member.mergedInto = head;
-        group.splice(group.indexOf(member), 1);
+      const [head, ...rest] = others;
+      for (const member of rest) this.merge(member, head, group);
+      // Where the other words made a variable, a word in capitals is one of its values too.
+      for (const member of named) {
+        if (
+          member.tokens.every((token, i) => token === head.tokens[i] || head.tokens[i] === WILDCARD)
+        ) {
+          this.merge(member, head, group);
+          family.members.splice(family.members.indexOf(member), 1);
+        }
       }
       family.members.push(head);
     }
     if (family.members.length === 1) family.words.clear();
   }
 
+  /** `member` joins `head`: both share one token array from then on. */
+  private merge(member: Node, head: Node, group: Node[]): void {
+    widen(head.tokens, member.tokens);
+    member.tokens = head.tokens;
+    member.mergedInto = head;
+    group.splice(group.indexOf(member), 1);
+  }
+
   /** Whether every position where these templates differ has shown `wordVariants` words. */
   private variesEnough(members: Node[]): boolean {
     if (members.length < 2) return false;
-    const head = members[0].tokens;
-    for (let i = 0; i < head.length; i++) {
-      const words = new Set(members.map((member) => member.tokens[i]));
-      if (words.size === 1) continue;
-      // Capitals name states and codes (RUNNING, FAILED, GET): events, not values.
-      if (words.size < this.wordVariants || [...words].some((word) => CONSTANT.test(word))) {
-        return false;
-      }
-    }
-    return true;
+    return differingPositions(members).every(
+      (position) =>
+        new Set(members.map((member) => member.tokens[position])).size >= this.wordVariants,
+    );
   }
 
   private addToOverflow(): Node {
@@ -292,6 +307,17 @@ const WORD = /^[^\w<]?[A-Za-z](?:[A-Za-z_-]*[A-Za-z]\d?)?[^\w>]?$/;
 /** A word in capitals, possibly quoted or followed by punctuation: `RUNNING`, `"GET`, `FAILED.` */
 const CONSTANT = /^[^\w<]?[A-Z][A-Z\d_]*[A-Z\d][^\w>]?$/;
 
+/** Positions where the tokens of these templates are not all the same. */
+function differingPositions(members: Node[]): number[] {
+  const head = members[0]?.tokens ?? [];
+  const positions: number[] = [];
+  for (let i = 0; i < head.length; i++) {
+    if (members.some((member) => member.tokens[i] !== head[i])) positions.push(i);
+  }
+  return positions;
+}
+
+/** Whether the line may be another event than the template: two different plain words. */
 function differsInWords(template: string[], tokens: string[]): boolean {
   for (let i = 0; i < tokens.length; i++) {
     const a = template[i];

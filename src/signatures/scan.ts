@@ -2,15 +2,7 @@
  * Masks a line in one pass over its characters: finds the words, masks those that may vary and
  * hashes the result, without building the masked text unless it is asked for.
  */
-import {
-  DATE_NAMES,
-  DAY_MONTH_TIME,
-  isDigit,
-  maskWordAt,
-  NOT_BY_SHAPE,
-  SIZE,
-  SYSLOG_TIME,
-} from './mask.js';
+import { DATE_NAMES, isDigit, maskAcrossWords, maskWordAt, NOT_BY_SHAPE, UNIT_AT } from './mask.js';
 import type { MaskedLine } from './miner.js';
 import { detach } from '../text.js';
 
@@ -34,7 +26,7 @@ function isFlagAt(line: string, at: number): boolean {
   return flag !== '' && line.startsWith(flag, at) && !isWordChar(line.charCodeAt(at + flag.length));
 }
 
-/** b K M G T B s m h: the first letters of the units of SIZE. */
+/** b K M G T B s m h: the first letters of the units of UNIT_AT. */
 function isUnitInitial(c: number): boolean {
   switch (c) {
     case 98:
@@ -52,49 +44,34 @@ function isUnitInitial(c: number): boolean {
   }
 }
 
-interface Span {
-  from: number;
-  to: number;
-  placeholder: string;
-}
-
 /**
- * Where a pattern of several words matches, starting in the word at [start, end) of `line`: a
- * day or month name that ends the word, two digits and `/` before a capital (at `dayMonthAt`,
- * or -1), or a number that ends the word before ` ` and the first letter of a unit.
+ * Whether a pattern of several words (see maskAcrossWords) may start in the word at [start, end)
+ * of `line`: a day or month name that ends the word, two digits and `/` before a capital (at
+ * `dayMonthAt`, or -1), or a number that ends the word before ` ` and the first letter of a unit.
+ * Every match starts in a word that passes.
  */
-function multiWordSpan(line: string, start: number, end: number, dayMonthAt: number): Span | null {
+function mayStartAcrossWords(
+  line: string,
+  start: number,
+  end: number,
+  dayMonthAt: number,
+): boolean {
+  if (dayMonthAt !== -1) return true;
+  const last = line.charCodeAt(end - 1);
+  if (isDigit(last)) {
+    if (line.charCodeAt(end) !== 32 || !isUnitInitial(line.charCodeAt(end + 1))) return false;
+    UNIT_AT.lastIndex = end + 1;
+    return UNIT_AT.test(line);
+  }
   const name = end - 3;
-  if (
+  return (
+    isLower(last) &&
     name >= start &&
     isUpper(line.charCodeAt(name)) &&
     isLower(line.charCodeAt(name + 1)) &&
-    isLower(line.charCodeAt(name + 2)) &&
     (name === start || !isWordChar(line.charCodeAt(name - 1))) &&
     DATE_NAMES.has(line.slice(name, end))
-  ) {
-    SYSLOG_TIME.lastIndex = name;
-    if (SYSLOG_TIME.test(line)) {
-      return { from: name, to: SYSLOG_TIME.lastIndex, placeholder: '<TS>' };
-    }
-  }
-  if (dayMonthAt !== -1) {
-    DAY_MONTH_TIME.lastIndex = dayMonthAt;
-    const match = DAY_MONTH_TIME.exec(line);
-    if (match && match.index < end) {
-      return { from: match.index, to: DAY_MONTH_TIME.lastIndex, placeholder: '<TS>' };
-    }
-  }
-  if (
-    isDigit(line.charCodeAt(end - 1)) &&
-    line.charCodeAt(end) === 32 &&
-    isUnitInitial(line.charCodeAt(end + 1))
-  ) {
-    SIZE.lastIndex = start;
-    const match = SIZE.exec(line);
-    if (match) return { from: start + match[1].length, to: SIZE.lastIndex, placeholder: '<NUM>' };
-  }
-  return null;
+  );
 }
 
 /**
@@ -146,7 +123,8 @@ class Pieces implements MaskedLine {
         if (word !== piece) return false;
       } else {
         const start = this.starts[k];
-        // Where `piece` is at `start`, indexOf finds it there first; faster than startsWith.
+        // Where `piece` is at `start`, indexOf finds it there first, faster than startsWith; it
+        // searches on only when the piece differs, for lines whose hashes collide.
         if (piece.length !== this.ends[k] - start || this.line.indexOf(piece, start) !== start) {
           return false;
         }
@@ -164,9 +142,10 @@ const mix = (hash: number, word: number) => (Math.imul(hash, 0x5bd1e995) ^ word)
 /**
  * Masks a line: one pass over the characters finds the words and hashes them, digits read as
  * `1`; words without a digit, a quote, an `@` or a flag (`=true`) are kept as they are, the
- * others masked through a cache keyed by that hash. A pattern of several words that starts in a
- * word is replaced in the line, and the word scanned again. A date followed by its time
- * (`<TS> <TIME>`) becomes one `<TS>`. The result is valid until the next call.
+ * others masked through a cache keyed by that hash (but for words with `0x`, whose digits
+ * matter). Patterns of several words are masked from the first word where one may start. A date
+ * followed by its time (`<TS> <TIME>`) becomes one `<TS>`. The result is valid until the next
+ * call.
  */
 export function scanLine(text: string): MaskedLine {
   let line = text;
@@ -177,6 +156,7 @@ export function scanLine(text: string): MaskedLine {
   let runEnd = -1;
   let afterDate = false;
   let hexAt = line.indexOf('0x');
+  let maskedAcross = false;
   let i = 0;
   while (i < line.length) {
     let c = line.charCodeAt(i);
@@ -200,6 +180,7 @@ export function scanLine(text: string): MaskedLine {
         } else if (c === 34 || c === 39) varies = true;
         else if (c === 47) {
           if (
+            !maskedAcross &&
             dayMonthAt === -1 &&
             i - start >= 2 &&
             isDigit(line.charCodeAt(i - 1)) &&
@@ -212,18 +193,12 @@ export function scanLine(text: string): MaskedLine {
       } else if (c >= 0xa0 && isSpace(c)) break;
       shape = (Math.imul(shape, 31) + c) & 0x3fffffff;
     }
-    // Cheap tests of the end of the word tell whether a pattern of several words may start here.
-    const last = line.charCodeAt(i - 1);
-    const span =
-      dayMonthAt !== -1 ||
-      (isLower(last) && i - start >= 3 && isUpper(line.charCodeAt(i - 3))) ||
-      (isDigit(last) && c === 32)
-        ? multiWordSpan(line, start, i, dayMonthAt)
-        : null;
-    if (span) {
-      // Every pattern holds a digit, so the line has fewer digits each time: this ends.
-      line = line.slice(0, span.from) + span.placeholder + line.slice(span.to);
+    if (!maskedAcross && mayStartAcrossWords(line, start, i, dayMonthAt)) {
+      // No such pattern starts before this word: masking them from here on, in order, masks
+      // them as over the whole line. Then the word is scanned again.
+      line = line.slice(0, start) + maskAcrossWords(line.slice(start));
       pieces.line = line;
+      maskedAcross = true;
       hexAt = line.indexOf('0x', start);
       i = start;
       continue;

@@ -1,10 +1,19 @@
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  mkdtempSync,
+  openSync,
+  readSync,
+  rmdirSync,
+  rmSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /**
  * Numbers written once and then read back in order, in bounded memory: up to one chunk is held,
- * full chunks go to a temporary file, removed by `close`.
+ * full chunks go to a temporary file, gone once `close` is called.
  */
 export class NumberSpool {
   private chunk: Uint32Array;
@@ -18,10 +27,6 @@ export class NumberSpool {
     private readonly directory = tmpdir(),
   ) {
     this.chunk = new Uint32Array(chunkSize);
-  }
-
-  get length(): number {
-    return this.spooled + this.filled;
   }
 
   push(value: number): void {
@@ -46,16 +51,17 @@ export class NumberSpool {
 
   close(): void {
     if (!this.file) return;
-    closeSync(this.file.fd);
-    rmSync(this.file.folder, { recursive: true, force: true });
+    const { fd, folder } = this.file;
     this.file = undefined;
+    try {
+      closeSync(fd);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   }
 
   private flush(): void {
-    if (!this.file) {
-      const folder = mkdtempSync(join(this.directory, 'aftershock-'));
-      this.file = { folder, fd: openSync(join(folder, 'spool'), 'w+') };
-    }
+    this.file ??= openTemporary(this.directory);
     const bytes = new Uint8Array(this.chunk.buffer, 0, this.filled * 4);
     for (let written = 0; written < bytes.length;) {
       written += writeSync(
@@ -68,6 +74,28 @@ export class NumberSpool {
     }
     this.spooled += this.filled;
     this.filled = 0;
+  }
+}
+
+/**
+ * A new file in a folder of its own, open for reading and writing. Where the system allows it,
+ * both are removed at once: the open file stays usable, and nothing is left if the process dies.
+ */
+function openTemporary(directory: string): { folder: string; fd: number } {
+  const folder = mkdtempSync(join(directory, 'aftershock-'));
+  const path = join(folder, 'spool');
+  try {
+    const fd = openSync(path, 'w+');
+    try {
+      unlinkSync(path);
+      rmdirSync(folder);
+    } catch {
+      // Windows keeps an open file: close() removes it.
+    }
+    return { folder, fd };
+  } catch (error) {
+    rmSync(folder, { recursive: true, force: true });
+    throw error;
   }
 }
 
