@@ -31,6 +31,10 @@ describe('masking', () => {
     ['sent 1190 bytes (1.16 KB) in 3 seconds', 'sent <NUM> in <NUM>'],
     ['on 17/06/09 at 2005.06.03', 'on <TS> at <TS>'],
     ['offset -12 index:-3 x=-5 (-7)', 'offset <NUM> index:<NUM> x=<NUM> (<NUM>)'],
+    // Patterns across words apply in order, each to the whole rest of the line.
+    ['01/Mar/2026:14:05:00Mar 1 14:05:00', '<TS>Mar <NUM> <TS>'],
+    ['Dec<12 seconds01/Mar/2026:14:05:00', 'Dec<NUM><TS>'],
+    ['x=true,id=5 y=false,z=a', 'x=<BOOL>,id=<NUM> y=<BOOL>,z=a'],
     [
       'ready=true,mode=false overlap:false, x=trueish down true',
       'ready=<BOOL>,mode=<BOOL> overlap:<BOOL>, x=trueish down true',
