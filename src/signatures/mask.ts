@@ -29,8 +29,11 @@ const mask = (pattern: RegExp, placeholder: string, gate?: (text: string) => boo
 
 const MONTH_THEN_SPACE = new RegExp(`${MONTH} `);
 const SIZE_UNIT = '(?:bytes|[KMGT]i?B|B|sec|secs|seconds|ms|minutes|mins|hours)';
-/** A unit of a size or a duration, whole, where `lastIndex` is. */
-export const UNIT_AT = new RegExp(`${SIZE_UNIT}${E}`, 'y');
+/**
+ * A unit of a size or a duration where `lastIndex` is, not asking what follows it: a pattern
+ * masked before may yet change that (`seconds01/Mar/…` to `seconds<TS>`).
+ */
+export const UNIT_AT = new RegExp(SIZE_UNIT, 'y');
 /** A number followed by the first letter of a unit: bytes, KB, B, sec, ms, minutes, hours... */
 const NUMBER_THEN_UNIT = /\d [bKMGTBsmh]/;
 

@@ -1,0 +1,70 @@
+import { describe, expect, it } from '@jest/globals';
+import { seededRandom } from '../../src/demo/random.js';
+import { maskAcrossWords, maskWordAt, NOT_BY_SHAPE } from '../../src/signatures/mask.js';
+import { maskLine, scanLine } from '../../src/signatures/scan.js';
+
+const TIME_OF_DATE = /^<(?:TS|TIME)>(?:[.,]<NUM>)?$/;
+
+/**
+ * Masking as plainly as it can be said: the patterns across words over the whole line, then each
+ * word on its own, uncached, and a date's time joined to it.
+ */
+function reference(text: string): string {
+  const words: string[] = [];
+  for (const word of maskAcrossWords(text).split(/\s+/)) {
+    if (!word) continue;
+    const masked = maskWordAt(word, 0, word.length, NOT_BY_SHAPE).text;
+    if (words.at(-1) === '<TS>' && TIME_OF_DATE.test(masked)) continue;
+    words.push(masked);
+  }
+  return words.join(' ');
+}
+
+const FRAGMENTS = [
+  ...['Mar 1 14:05:00', 'Sun Dec 04 04:47:44 2005', 'Mar  1 14:05:00 2005', '01/Mar/2026:14:05:00'],
+  ...['12/Jan/2020:10:00:00 +0000', '2026-03-01T10:00:00Z', '14:05:00', '5 MB', '1.5 KB (1 B)'],
+  ...['12 seconds', '<1 sec', '3 messages', 'ms', 'KiB', 'bytes', 'hours', 'Mar', 'Sun', 'Dec'],
+  ...['0x1f', '=true', ':false', 'true', "'a'", '"b"', '@', 'a@b.io', 'ip-10', 'v2', '-', '-7'],
+  ...['1', '04', '2005', '10.0.0.1:80', '6f1c2a9e-1b2c-4d3e-8f9a-0b1c2d3e4f5a', 'blk_-388612'],
+  ...['<TS>', '<TIME>', '[', ']', '(', ')', '/', '.', ',', 'x', 'T', '_', 'a1', 'ERROR'],
+  ...[' ', ' ', ' ', '  ', '\t', '\u00a0'],
+];
+
+function randomLines(count: number, seed: number): string[] {
+  const next = seededRandom(seed);
+  return Array.from({ length: count }, () => {
+    let line = '';
+    for (let k = 1 + Math.floor(next() * 10); k > 0; k--) {
+      line += FRAGMENTS[Math.floor(next() * FRAGMENTS.length)];
+    }
+    return line;
+  });
+}
+
+describe('scanLine', () => {
+  it('masks as the plain reference does, on 20,000 lines made of tricky pieces', () => {
+    const differing = randomLines(20_000, 11).filter((line) => maskLine(line) !== reference(line));
+    expect(differing.slice(0, 5).map((line) => [line, maskLine(line), reference(line)])).toEqual(
+      [],
+    );
+  });
+
+  it('gives the same masked text the same hash, and matches what it kept exactly', () => {
+    const kept = new Map<string, { hash: number; pieces: string[] }>();
+    for (const line of randomLines(5_000, 12)) {
+      const scanned = scanLine(line);
+      const pieces = scanned.pieces();
+      const text = pieces.join(' ');
+      const before = kept.get(text);
+      if (!before) {
+        kept.set(text, { hash: scanned.hash, pieces });
+        continue;
+      }
+      expect(scanned.hash).toBe(before.hash);
+      const samePieces =
+        before.pieces.length === pieces.length && before.pieces.every((p, i) => p === pieces[i]);
+      expect(scanned.matches(before.pieces)).toBe(samePieces);
+    }
+    expect(kept.size).toBeGreaterThan(100);
+  });
+});
