@@ -137,11 +137,11 @@ const NAME_NUMBER = /^([^\d\s'"@]*(?:[#/=[(*]|(?<=\w)-))\d{1,3}([)\]},;:."']*)$/
 /**
  * Words are masked through a cache keyed by their shape (every digit read as `1`): only `0x`
  * tells one digit from another, so other words of one shape mask alike when no digit survives.
- * The key is a hash of the shape, computed in the loop that looks for digits; an entry holds a
- * word of its shape, compared on a hit, so that a collision is only a miss.
+ * The key is a hash of the shape, computed in the loop that looks for digits; an entry holds the
+ * shape itself, compared on a hit, so that a collision is only a miss.
  */
 const CACHE_LIMIT = 20_000;
-const byShape = new Map<number, { word: string; masked: Masked }>();
+const byShape = new Map<number, { shape: Uint16Array; masked: Masked }>();
 /**
  * Words whose masked form keeps a digit (`/dev/sda1`, `/api/v2/users/<NUM>`), by the hash of
  * their free shape: the word with its free digits read as `1`. Free digits are those that
@@ -174,14 +174,27 @@ const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 export const NOT_BY_SHAPE = -1;
 
 /** Whether `line.slice(start, end)` has the shape of `word`: the same but for digits. */
-function sameShape(word: string, line: string, start: number, end: number): boolean {
-  if (word.length !== end - start) return false;
-  for (let i = 0; i < word.length; i++) {
-    const c = word.charCodeAt(i);
+function sameShape(shape: Uint16Array, line: string, start: number, end: number): boolean {
+  if (shape.length !== end - start) return false;
+  for (let i = 0; i < shape.length; i++) {
+    const c = shape[i];
     const d = line.charCodeAt(start + i);
-    if (c !== d && !(isDigit(c) && isDigit(d))) return false;
+    if (c === ANY_DIGIT ? !isDigit(d) : c !== d) return false;
   }
   return true;
+}
+
+/** In a word's shape (see shapeOf), where any digit may stand. */
+const ANY_DIGIT = 0xffff;
+
+/** The characters of a word, with ANY_DIGIT for its digits. */
+function shapeOf(word: string): Uint16Array {
+  const shape = new Uint16Array(word.length);
+  for (let i = 0; i < word.length; i++) {
+    const c = word.charCodeAt(i);
+    shape[i] = isDigit(c) ? ANY_DIGIT : c;
+  }
+  return shape;
 }
 
 function freeShapeHash(line: string, start: number, end: number): number {
@@ -240,7 +253,7 @@ const cached = (word: string, text: string) => ({
 function rememberShape(shape: number, word: string, text: string): Masked {
   if (shape < 0) return masked(text);
   if (byShape.size >= CACHE_LIMIT) byShape.clear();
-  const entry = cached(word, text);
+  const entry = { shape: shapeOf(word), masked: masked(detach(text)) };
   byShape.set(shape, entry);
   return entry.masked;
 }
@@ -249,7 +262,7 @@ function rememberShape(shape: number, word: string, text: string): Masked {
 export function maskWordAt(line: string, start: number, end: number, shape: number): Masked {
   if (shape === NOT_BY_SHAPE) return masked(maskNewWord(line.slice(start, end)).text);
   const known = byShape.get(shape);
-  if (known !== undefined && sameShape(known.word, line, start, end)) return known.masked;
+  if (known !== undefined && sameShape(known.shape, line, start, end)) return known.masked;
   const freeShape = freeShapeHash(line, start, end);
   const kept = byFreeShape.get(freeShape);
   if (kept !== undefined && sameFreeShape(kept.word, line, start, end)) return kept.masked;
