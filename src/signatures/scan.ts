@@ -15,15 +15,21 @@ const UNICODE_SPACE = /\s/;
 
 const TIME_OF_DATE = /^<(?:TS|TIME)>(?:[.,]<NUM>)?$/;
 
+/**
+ * The character code at `i`, or -1 past the end. Reading past the end with charCodeAt gives NaN,
+ * and the engine then compiles every read of the scan more slowly.
+ */
+const charAt = (line: string, i: number) => (i < line.length ? line.charCodeAt(i) : -1);
+
 const isUpper = (c: number) => c >= 65 && c <= 90;
 const isLower = (c: number) => c >= 97 && c <= 122;
 const isWordChar = (c: number) => isDigit(c) || isUpper(c) || isLower(c) || c === 95;
 
 /** Whether `true` or `false` stands whole at `at`: a flag after `=` or `:`, masked as `<BOOL>`. */
 function isFlagAt(line: string, at: number): boolean {
-  const c = line.charCodeAt(at);
+  const c = charAt(line, at);
   const flag = c === 116 ? 'true' : c === 102 ? 'false' : '';
-  return flag !== '' && line.startsWith(flag, at) && !isWordChar(line.charCodeAt(at + flag.length));
+  return flag !== '' && line.startsWith(flag, at) && !isWordChar(charAt(line, at + flag.length));
 }
 
 /** b K M G T B s m h: the first letters of the units of UNIT_AT. */
@@ -59,7 +65,7 @@ function mayStartAcrossWords(
   if (dayMonthAt !== -1) return true;
   const last = line.charCodeAt(end - 1);
   if (isDigit(last)) {
-    if (line.charCodeAt(end) !== 32 || !isUnitInitial(line.charCodeAt(end + 1))) return false;
+    if (charAt(line, end) !== 32 || !isUnitInitial(charAt(line, end + 1))) return false;
     UNIT_AT.lastIndex = end + 1;
     return UNIT_AT.test(line);
   }
@@ -185,7 +191,7 @@ export function scanLine(text: string): MaskedLine {
             i - start >= 2 &&
             isDigit(line.charCodeAt(i - 1)) &&
             isDigit(line.charCodeAt(i - 2)) &&
-            isUpper(line.charCodeAt(i + 1))
+            isUpper(charAt(line, i + 1))
           ) {
             dayMonthAt = i - 2;
           }
