@@ -23,11 +23,6 @@ export function keyLine(event: string): string {
 
 const OPEN_BRACE = 123;
 
-/** The masked key line of a message: its masked words joined by one space. */
-function maskMessage(message: string): string {
-  return maskLine(keyLine(message));
-}
-
 /**
  * Masks and tokenises the key line of an event. The header that log formats put before the
  * message (timestamp, host, pid, thread, logger) is dropped, keeping the level word, so a raw
@@ -35,10 +30,10 @@ function maskMessage(message: string): string {
  * of variable length does not change the token count.
  */
 export function tokenize(message: string): string[] {
-  return maskedTokens(maskMessage(message));
+  return maskedTokens(maskLine(keyLine(message)));
 }
 
-/** The tokens of a masked line (see maskMessage), without the header. */
+/** The tokens of a masked line (see maskLine), without the header. */
 export function maskedTokens(masked: string): string[] {
   if (masked === '') return [];
   const tokens = joinBrackets(masked.split(' '));

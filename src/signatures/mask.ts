@@ -235,7 +235,7 @@ export interface Masked {
 }
 
 /** The hash that the scan computes for a word without digits (see scanLine). */
-function hashText(text: string): number {
+export function hashText(text: string): number {
   let hash = 0;
   for (let i = 0; i < text.length; i++)
     hash = (Math.imul(hash, 31) + text.charCodeAt(i)) & 0x3fffffff;

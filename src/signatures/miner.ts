@@ -1,3 +1,5 @@
+import { hashText } from './mask.js';
+
 export interface MinerOptions {
   /**
    * Share of a line's positions that must hold the same literal token as a template for the
@@ -102,7 +104,7 @@ export class TemplateMiner {
   add(tokens: string[]): Template {
     const text = tokens.join(' ');
     const line: MaskedLine = {
-      hash: hashOf(text),
+      hash: hashText(text),
       matches: (pieces) => pieces.join(' ') === text,
       pieces: () => [text],
     };
@@ -279,12 +281,6 @@ function countFrom(seen: Seen | undefined): number {
   let count = 0;
   for (let other = seen; other; other = other.next) count++;
   return count;
-}
-
-function hashOf(text: string): number {
-  let hash = 0;
-  for (let i = 0; i < text.length; i++) hash = (Math.imul(hash, 31) + text.charCodeAt(i)) | 0;
-  return hash;
 }
 
 function live(template: Node): Node {
