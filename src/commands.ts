@@ -7,7 +7,7 @@ import { ConfigError, INPUT, parseConfig, type Config, type RawInputs } from './
 import { runDemo } from './demo/run.js';
 import { runPipeline } from './pipeline.js';
 import { redact } from './redact.js';
-import { renderMarkdown, type Report } from './report/index.js';
+import { outcomeOf, renderMarkdown, type Report } from './report/index.js';
 import { createCloudWatchSources } from './sources/cloudwatch.js';
 import { FileSource, readMessages } from './sources/file.js';
 import { withProgress } from './sources/progress.js';
@@ -15,6 +15,7 @@ import { waitForSoak } from './sources/soak.js';
 import type { LogSource } from './sources/types.js';
 import { printSignatures } from './signatures/lines.js';
 import { VERSION } from './version.js';
+import { errorMessage } from './text.js';
 
 export const EXIT = { pass: 0, failOn: 1, usage: 2, unreadable: 3 } as const;
 
@@ -160,7 +161,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       );
       return EXIT.usage;
     }
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     io.stderr(`aftershock: ${redact(message)}\n`);
     return EXIT.usage;
   }
@@ -274,14 +275,14 @@ async function analyzeCommand(args: string[], io: Io): Promise<number> {
     version: VERSION,
     secrets: config.anthropicApiKey ? [config.anthropicApiKey] : [],
   });
-  await printReport(
-    report,
-    values.json,
-    io,
-    config.anthropicApiKey ? [config.anthropicApiKey] : [],
-  );
-  if (report.sources.read.length === 0) return EXIT.unreadable;
-  return config.failOn.includes(report.verdict) ? EXIT.failOn : EXIT.pass;
+  const printed = await printReport(report, values.json, io);
+  const outcome = outcomeOf(report, config.failOn);
+  if (outcome.kind === 'unreadable') {
+    io.stderr(`aftershock: ${outcome.message}\n`);
+    return EXIT.unreadable;
+  }
+  if (!printed) return EXIT.usage;
+  return outcome.kind === 'fail-on' ? EXIT.failOn : EXIT.pass;
 }
 
 function noCommits(config: Config): CommitRange {
@@ -293,19 +294,29 @@ function noCommits(config: Config): CommitRange {
   };
 }
 
-async function printReport(
-  report: Report,
-  json: string | undefined,
-  io: Io,
-  secrets: string[],
-): Promise<void> {
+/**
+ * Prints the report, and writes report.json when asked. A path that cannot be written is named
+ * on stderr and the report is still printed; false then, so the run exits 2.
+ */
+async function printReport(report: Report, json: string | undefined, io: Io): Promise<boolean> {
   const text = `${JSON.stringify(report, null, 2)}\n`;
   if (json === '-') {
     io.stdout(text);
-    return;
+    return true;
   }
-  if (json) await writeFile(json, text);
-  io.stdout(`${colourVerdict(redact(renderMarkdown(report), secrets), report, io)}\n`);
+  let written = true;
+  if (json) {
+    try {
+      await writeFile(json, text);
+    } catch (error) {
+      written = false;
+      io.stderr(
+        `aftershock: could not write the report to --json ${json}: ${errorMessage(error)}; give a writable file path, or - for stdout\n`,
+      );
+    }
+  }
+  io.stdout(`${colourVerdict(renderMarkdown(report), report, io)}\n`);
+  return written;
 }
 
 async function signaturesCommand(args: string[], io: Io): Promise<number> {
@@ -340,6 +351,5 @@ async function demoCommand(args: string[], io: Io): Promise<number> {
     return EXIT.pass;
   }
   const { report } = await runDemo({ version: VERSION, now: io.now() });
-  await printReport(report, values.json, io, []);
-  return EXIT.pass;
+  return (await printReport(report, values.json, io)) ? EXIT.pass : EXIT.usage;
 }

@@ -22,10 +22,17 @@ import {
   publishComments,
   type PublishedComment,
 } from './report/comment.js';
-import { oneLine, renderMarkdown, type Report, type ReportContext } from './report/index.js';
+import {
+  oneLine,
+  outcomeOf,
+  renderMarkdown,
+  type Report,
+  type ReportContext,
+} from './report/index.js';
 import { createCloudWatchSources } from './sources/cloudwatch.js';
 import { waitForSoak } from './sources/soak.js';
 import { VERSION } from './version.js';
+import { errorMessage } from './text.js';
 
 /** Reads inputs the way the runner passes them; undefined when the runner did not set one. */
 export function readInputs(env: NodeJS.ProcessEnv): RawInputs {
@@ -84,13 +91,13 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       env,
       secrets,
     );
-    await publish(report, config, env, secrets, comments);
+    await publish(report, config, env, comments);
   } catch (error) {
     if (error instanceof ConfigError) {
       core.setFailed(error.message);
       return;
     }
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     const secrets = [env['INPUT_ANTHROPIC-API-KEY'], env['INPUT_GITHUB-TOKEN']].filter(
       (s): s is string => !!s,
     );
@@ -185,7 +192,7 @@ async function commentOnPullRequests(
     const published = await publishComments({
       ...github,
       prNumbers: pulls.numbers,
-      markdown: commentMarkdown(report, commentBudget(marker), secrets),
+      markdown: commentMarkdown(report, commentBudget(marker)),
       marker,
       log: (message) => core.info(message),
     });
@@ -197,55 +204,56 @@ async function commentOnPullRequests(
       headCommentUrl: published.comments.find((c) => c.pr === pulls.head)?.url,
     };
   } catch (error) {
-    warn(`Could not comment: ${error instanceof Error ? error.message : String(error)}`);
+    warn(`Could not comment: ${errorMessage(error)}`);
     return none;
   }
 }
 
-/** The redacted Markdown that fits the comment; redaction may lengthen it, so shrink until it fits. */
-function commentMarkdown(report: Report, budget: number, secrets: string[]): string {
-  for (let maxChars = budget; ; maxChars -= 1000) {
-    const markdown = redact(renderMarkdown(report, { maxChars }), secrets);
-    if (markdown.length <= budget || maxChars < 2000) return markdown.slice(0, budget);
-  }
+/** The Markdown that fits the comment; the report's text was scrubbed when it was built. */
+function commentMarkdown(report: Report, budget: number): string {
+  return renderMarkdown(report, { maxChars: budget });
 }
 
+/**
+ * Outputs, summary, report.json and the exit status. The verdict is the report's, as the
+ * comparison decided it; a file or summary that cannot be written is a warning, never a reason
+ * to leave the outputs unset.
+ */
 async function publish(
   report: Report,
   config: Config,
   env: NodeJS.ProcessEnv,
-  secrets: string[],
   commenting: Commenting,
 ): Promise<void> {
   const reportPath = join(env.RUNNER_TEMP ?? tmpdir(), 'aftershock-report.json');
   const json = { ...report, pullRequests: commenting.pullRequests, comments: commenting.comments };
-  await writeFile(reportPath, `${JSON.stringify(json, null, 2)}\n`);
+  let reportWritten = true;
+  try {
+    await writeFile(reportPath, `${JSON.stringify(json, null, 2)}\n`);
+  } catch (error) {
+    reportWritten = false;
+    core.warning(`Could not write report.json to ${reportPath}: ${oneLine(errorMessage(error))}`);
+  }
 
   for (const failure of report.sources.failed) core.warning(oneLine(failure.message, 1000));
   if (report.analysis.fallbackReason)
     core.warning(oneLine(`Claude analysis unavailable: ${report.analysis.fallbackReason}`));
 
-  const markdown = redact(renderMarkdown(report), secrets);
   if (env.GITHUB_STEP_SUMMARY) {
     try {
-      await core.summary.addRaw(markdown, true).write();
+      await core.summary.addRaw(renderMarkdown(report), true).write();
     } catch (error) {
-      core.warning(
-        `Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      core.warning(`Could not write the job summary: ${oneLine(errorMessage(error))}`);
     }
   }
 
   core.setOutput('verdict', report.verdict);
   core.setOutput('summary', report.summary);
-  core.setOutput('report', reportPath);
+  core.setOutput('report', reportWritten ? reportPath : '');
   core.setOutput('comment-url', commenting.headCommentUrl ?? '');
   core.setOutput('pr-number', commenting.headPullRequest?.toString() ?? '');
   core.info(report.summary);
 
-  if (report.sources.read.length === 0) {
-    core.setFailed(`Could not read logs: ${report.summary}`);
-  } else if (config.failOn.includes(report.verdict)) {
-    core.setFailed(`Verdict ${report.verdict} is listed in fail-on: ${report.summary}`);
-  }
+  const outcome = outcomeOf(report, config.failOn);
+  if (outcome.kind !== 'pass') core.setFailed(outcome.message);
 }

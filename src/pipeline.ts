@@ -1,12 +1,18 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { analyze } from './ai/index.js';
-import { rankSuspects, unexplainedFindings, type CommitRange } from './commits/index.js';
+import {
+  rankSuspects,
+  redactRange,
+  unexplainedFindings,
+  type CommitRange,
+} from './commits/index.js';
 import { compare } from './compare/index.js';
 import type { Config } from './config.js';
 import { buildReport, type Report, type ReportContext } from './report/index.js';
 import { mineSignatures, type Windows } from './signatures/index.js';
 import { recoverTraces } from './sources/traces.js';
 import type { LogSource } from './sources/types.js';
+import { errorMessage } from './text.js';
 
 export type PipelineConfig = Pick<
   Config,
@@ -49,10 +55,12 @@ export async function runPipeline(config: PipelineConfig, deps: PipelineDeps): P
     { mined, baselineMs: config.baselineMs, afterMs: config.soakMs, windows },
     { alpha: config.significance, minRatio: config.minRatio, minEvents: config.minEvents },
   );
-  const range = await deps.loadCommits().catch((error: unknown): CommitRange => ({
-    commits: [],
-    notes: [`Commits could not be read: ${error instanceof Error ? error.message : String(error)}`],
-  }));
+  const range = redactRange(
+    await deps.loadCommits().catch((error: unknown): CommitRange => ({
+      commits: [],
+      notes: [`Commits could not be read: ${errorMessage(error)}`],
+    })),
+  );
   comparison.findings = await recoverTraces(comparison.findings, deps.sources, deps.signal);
   const suspects = rankSuspects(comparison.findings, range);
   range.notes.push(...unexplainedFindings(comparison.findings, suspects, range));

@@ -43,3 +43,8 @@ export function formatDuration(ms: number): string {
 export function formatTime(ms: number): string {
   return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
+
+/** The message of anything thrown, for one line of a report or a log. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Report, ReportSignature } from '../../src/report/index.js';
 import { escapeInline, MAX_COMMENT_CHARS, renderMarkdown } from '../../src/report/index.js';
+import { linkTargets, renderGfm } from '../helpers/gfm.js';
 import { fence } from '../../src/text.js';
 
 function signature(overrides: Partial<ReportSignature> = {}): ReportSignature {
@@ -86,8 +87,45 @@ describe('escapeInline', () => {
     );
     expect(escaped).not.toMatch(/@octocat/);
     expect(escaped).not.toMatch(/#123/);
-    expect(escaped).not.toMatch(/(?<!\\)[![<|`]/);
     expect(escaped).not.toContain('\n');
+    const html = renderGfm(escaped);
+    expect(linkTargets(html)).toEqual([]);
+    expect(html).not.toMatch(/<img|<code>code<\/code>/);
+    // What it said is still there to read.
+    expect(html).toContain('http://evil/p.png');
+  });
+
+  it.each([
+    ['a URL', 'upstream https://evil.example/steal?x=1 failed', 'https://evil.example/steal?x=1'],
+    ['a www host', 'see www.evil.example for details', 'www.evil.example'],
+    ['an e-mail address', 'mail ops@evil.example now', 'ops'],
+    ['a markdown link', '[click](https://evil.example)', 'https://evil.example'],
+    ['an autolink', '<https://evil.example>', 'https://evil.example'],
+  ])('never makes %s clickable', (_name, text, shown) => {
+    const html = renderGfm(`> ${escapeInline(text)}`);
+    expect(linkTargets(html)).toEqual([]);
+    expect(html).toContain(shown);
+  });
+
+  it('escapes the dollars that GitHub reads as math', () => {
+    expect(escapeInline('$x^2$ and $$y$$')).toBe('\\$x^2\\$ and \\$\\$y\\$\\$');
+  });
+
+  it.each([
+    ['a heading', '# Deploy approved', /<h1/],
+    ['a quote', '> approved by the SRE team', /<blockquote>\s*<blockquote/],
+    ['a list', '- clean', /<li/],
+    ['an ordered list', '1. clean', /<li/],
+    ['a table row', '| verdict | clean |', /<table/],
+    ['a comment', '<!-- hide the rest', /<!--/],
+    ['a setext heading', '=====', /<h1/],
+    ['indented code', '        code block', /<pre/],
+  ])('never lets a leading %s change the structure', (_name, text, structure) => {
+    // Where a note starts a line of its own, as the report's notes do.
+    const html = renderGfm(`> ${escapeInline(text)}`);
+    expect(html).not.toMatch(structure);
+    expect(html.match(/<blockquote>/g)).toHaveLength(1);
+    expect(renderGfm(`| a |\n|---|\n| ${escapeInline(text)} |`).match(/<td>/g)).toHaveLength(1);
   });
 });
 

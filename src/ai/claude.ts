@@ -3,6 +3,7 @@ import { proxyFetch } from '../proxy.js';
 import { ModelAnswer, MODEL_ANSWER_SCHEMA } from './schema.js';
 import type { PromptText } from './prompt.js';
 import type { Usage } from './types.js';
+import { errorMessage } from '../text.js';
 
 export const OUTPUT_FORMAT = { type: 'json_schema', schema: MODEL_ANSWER_SCHEMA } as const;
 
@@ -157,5 +158,5 @@ export function describeApiError(error: unknown, options: ClaudeOptions): string
   if (error instanceof Anthropic.APIError) {
     return `the Anthropic API failed (${error.status ?? 'no status'}) ${retries}: ${error.message.slice(0, 200)}`;
   }
-  return `the Anthropic API call failed: ${error instanceof Error ? error.message : String(error)}`;
+  return `the Anthropic API call failed: ${errorMessage(error)}`;
 }

@@ -1,7 +1,8 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { askClaude, countPromptTokens } from './claude.js';
 import { costInDollars } from './prices.js';
-import { buildPrompt } from './prompt.js';
+import { buildPrompt, type Prompt } from './prompt.js';
+import { errorMessage } from '../text.js';
 import type { ModelAnswer } from './schema.js';
 import { statisticsAnalysis } from './statistics.js';
 import type { Analysis, AnalysisResult, Evidence, Usage } from './types.js';
@@ -42,11 +43,24 @@ export async function analyze(
     AbortSignal.timeout(options.timeoutMs ?? 120_000),
     ...(options.signal ? [options.signal] : []),
   ]);
-  const prompt = await buildPrompt(evidence, {
-    maxTokens: options.maxPromptTokens,
-    secrets: options.secrets,
-    countTokens: (text) => countPromptTokens(client, text, { model, signal }),
-  });
+  let prompt: Prompt;
+  try {
+    prompt = await buildPrompt(evidence, {
+      maxTokens: options.maxPromptTokens,
+      secrets: options.secrets,
+      countTokens: (text) => countPromptTokens(client, text, { model, signal }),
+    });
+  } catch (error) {
+    // A bug while building the prompt costs the explanation, never the report.
+    return {
+      analysis: {
+        ...statistics,
+        model,
+        fallbackReason: `the prompt could not be built (${errorMessage(error)})`,
+      },
+      usage: NO_USAGE,
+    };
+  }
   const promptSummary = {
     tokens: prompt.tokens,
     budget: prompt.budget,

@@ -2,7 +2,7 @@ import type { Commit, Suspect } from '../commits/index.js';
 import { distinctiveTokens, stackFrameNames } from '../commits/suspects.js';
 import type { Finding } from '../compare/index.js';
 import { formatP } from '../compare/index.js';
-import { redact, scrubValues } from '../redact.js';
+import { redact } from '../redact.js';
 import { fence, formatDuration, formatTime, truncate } from '../text.js';
 import { MODEL_ANSWER_SCHEMA } from './schema.js';
 import type { Evidence } from './types.js';
@@ -96,7 +96,7 @@ interface Section {
  */
 export async function buildPrompt(evidence: Evidence, options: PromptOptions): Promise<Prompt> {
   const { maxTokens, countTokens } = options;
-  const sections = buildSections(evidence, scrubberFor(evidence, options.secrets ?? []));
+  const sections = buildSections(evidence, scrubberFor(options.secrets ?? []));
   const estimated = assemble(sections, maxTokens, 1);
   if (!countTokens) return estimated;
 
@@ -211,38 +211,12 @@ function cutNote(cut: string[], shortened: string[]): string {
 type Scrub = (text: string, max: number) => string;
 
 /**
- * The scrubber for this evidence. Besides the patterns and the credentials we were given, it
- * removes every secret value the patterns recognise anywhere in the evidence wherever else it
- * appears: `password=hunter22` in a log line makes `hunter22` a secret in a suspect's reason too.
+ * Scrubs credentials where they stand, and the run's own credentials wherever they appear.
+ * Scrubbing comes before cutting (a secret cut in half no longer matches its pattern); a raw cap
+ * before both bounds the work.
  */
-function scrubberFor(evidence: Evidence, secrets: readonly string[]): Scrub {
-  const found = new Set<string>();
-  const look = (text: string | undefined, cap = RAW_CAP) => {
-    if (text) redact(capRaw(text, cap), [], found);
-  };
-  const { comparison, range } = evidence;
-  look(comparison.reason);
-  range.notes.forEach((note) => look(note));
-  for (const finding of comparison.findings.slice(0, 500)) {
-    look(finding.template, 4096);
-    // The first example is shown with its trace; the others by their first line.
-    if (finding.flagged) {
-      finding.examples.slice(0, 4).forEach((example, i) => look(example, i === 0 ? RAW_CAP : 4096));
-    }
-  }
-  const suspectShas = new Set(evidence.suspects.map((s) => s.sha));
-  for (const commit of range.commits.slice(0, 300)) {
-    look(commit.subject, 4096);
-    look(commit.author, 4096);
-    if (suspectShas.has(commit.sha)) commit.files.forEach((file) => look(file.patch));
-  }
-  evidence.suspects.forEach((suspect) => look(suspect.reason));
-  // Longest first, so that a secret containing another is replaced whole.
-  const learned = [...found].sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
-  // Scrubbing comes before cutting (a secret cut in half no longer matches its pattern); a raw
-  // cap before both bounds the work.
-  return (text, max) =>
-    truncate(scrubValues(redact(capRaw(text, Math.max(max * 2, 4096)), secrets), learned), max);
+function scrubberFor(secrets: readonly string[]): Scrub {
+  return (text, max) => truncate(redact(capRaw(text, Math.max(max * 2, 4096)), secrets), max);
 }
 
 function buildSections(evidence: Evidence, scrub: Scrub): Section[] {

@@ -1,5 +1,6 @@
 import { getOctokit } from '@actions/github';
 import { proxyFetch } from '../proxy.js';
+import { errorMessage } from '../text.js';
 
 export type Octokit = ReturnType<typeof getOctokit>;
 
@@ -112,6 +113,6 @@ function retryDelay(
 /** A one-line description of a failed GitHub call: status and GitHub's message. */
 export function describeError(error: unknown): string {
   const failure = error as HttpFailure;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   return failure.status ? `${failure.status} ${message.split(' - ')[0]}` : message;
 }

@@ -6,6 +6,7 @@ export {
   unexplainedFindings,
 } from './suspects.js';
 export { readCommitRangeFile } from './file.js';
+export { redactRange } from './redact.js';
 export {
   createGitHubClient,
   describeError,

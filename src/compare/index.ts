@@ -399,7 +399,7 @@ function decide(
   if (mined.sourcesRead.length === 0) {
     return {
       verdict: 'inconclusive',
-      reason: `Could not read logs: ${mined.failures.map((failure) => failure.message).join('; ')}`,
+      reason: `${mined.failures.every((failure) => failure.kind === 'read') ? 'Could not read logs' : 'Could not analyse the logs'}: ${mined.failures.map((failure) => failure.message).join('; ')}`,
     };
   }
 

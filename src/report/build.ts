@@ -1,8 +1,8 @@
-import type { AnalysisResult } from '../ai/index.js';
+import type { Analysis, AnalysisResult } from '../ai/index.js';
 import type { CommitRange, Suspect } from '../commits/index.js';
 import type { Comparison, Finding } from '../compare/index.js';
 import type { DeployedAtSource } from '../config.js';
-import { redact, redactDeep } from '../redact.js';
+import { scrubberFor, type Scrub } from '../redact.js';
 import type { MinedSignatures, Windows } from '../signatures/index.js';
 import { timelineFrom, type Timeline } from './timeline.js';
 import type { Report, ReportContext, ReportSignature } from './types.js';
@@ -26,37 +26,68 @@ export interface ReportInput {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** Assembles report.json from the stages' results, scrubbed of secrets. */
+/**
+ * Assembles report.json from the stages' results. The verdict is the comparison's, copied once;
+ * fields of fixed vocabularies, ids, SHAs, numbers and our own sentences are copied as they are.
+ * Only text that came from outside (log text, commits, the model, error messages) is scrubbed,
+ * where it stands: the earlier stages scrubbed it by its patterns, and this adds the run's
+ * credentials.
+ */
 export function buildReport(input: ReportInput): Report {
   const { comparison, windows, mined, range } = input;
-  const report: Report = {
+  const scrub = scrubberFor(input.secrets);
+  return {
     version: input.version,
     verdict: comparison.verdict,
     reason: comparison.reason,
-    summary: summaryLine(comparison, input.secrets),
+    summary: summaryLine(comparison, scrub),
     deployedAt: { time: iso(input.deployedAt), source: input.deployedAtSource },
     windows: {
       baseline: { start: iso(windows.baseline.start), end: iso(windows.baseline.end) },
       after: { start: iso(windows.after.start), end: iso(windows.after.end) },
     },
     logGroups: input.logGroups,
-    sources: { read: mined.sourcesRead, failed: mined.failures },
+    sources: {
+      read: mined.sourcesRead,
+      failed: mined.failures.map((failure) => ({ ...failure, message: scrub(failure.message) })),
+    },
     events: mined.eventsRead,
-    signatures: comparison.findings.map((finding) => toReportSignature(finding, windows)),
-    suspects: input.suspects,
+    signatures: comparison.findings.map((finding) => toReportSignature(finding, windows, scrub)),
+    suspects: input.suspects.map((suspect) => scrubSuspect(suspect, scrub)),
     commits: {
       base: range.base,
       head: range.head,
       count: range.commits.length,
-      notes: range.notes,
+      notes: range.notes.map(scrub),
     },
-    analysis: input.result.analysis,
+    analysis: scrubAnalysis(input.result.analysis, scrub),
     usage: input.result.usage,
-    notes: [...comparison.notes, ...range.notes],
+    notes: [...comparison.notes, ...range.notes.map(scrub)],
     context: input.context ?? {},
     ...statistics(comparison),
   };
-  return redactDeep(report, input.secrets);
+}
+
+function scrubSuspect(suspect: Suspect, scrub: Scrub): Suspect {
+  return {
+    ...suspect,
+    reason: scrub(suspect.reason),
+    ...(suspect.subject !== undefined && { subject: scrub(suspect.subject) }),
+    ...(suspect.author !== undefined && { author: scrub(suspect.author) }),
+    ...(suspect.evidence && { evidence: suspect.evidence.map(scrub) }),
+  };
+}
+
+function scrubAnalysis(analysis: Analysis, scrub: Scrub): Analysis {
+  return {
+    ...analysis,
+    summary: scrub(analysis.summary),
+    ...(analysis.rootCause !== undefined && { rootCause: scrub(analysis.rootCause) }),
+    nextSteps: analysis.nextSteps.map(scrub),
+    ...(analysis.fallbackReason !== undefined && {
+      fallbackReason: scrub(analysis.fallbackReason),
+    }),
+  };
 }
 
 /** The evidence behind a signature's test, beyond the fields of ReportSignature. */
@@ -69,15 +100,16 @@ interface SignatureEvidence {
 function toReportSignature(
   finding: Finding,
   windows: Windows,
+  scrub: Scrub,
 ): ReportSignature & SignatureEvidence {
   return {
     id: finding.id,
-    template: finding.template,
+    template: scrub(finding.template),
     logGroups: finding.logGroups,
     status: finding.status,
     before: finding.before,
     after: finding.after,
-    examples: finding.examples,
+    examples: finding.examples.map(scrub),
     level: finding.level,
     kind: finding.kind,
     flagged: finding.flagged,
@@ -128,11 +160,11 @@ function round(value: number): number {
 }
 
 /** The `summary` output: verdict, reason, and the top flagged template for people reading a chat. */
-function summaryLine(comparison: Comparison, secrets?: readonly string[]): string {
+function summaryLine(comparison: Comparison, scrub: Scrub): string {
   const top = comparison.findings.find((f) => f.status === 'new' || f.status === 'increased');
   const suffix = top ? ` ${top.template}` : '';
-  // Redact before cutting: a secret cut in half no longer matches its pattern.
-  return oneLine(redact(`${comparison.verdict}: ${comparison.reason}${suffix}`, secrets));
+  // Scrubbed before it is cut: a secret cut in half no longer matches its pattern.
+  return oneLine(`${comparison.verdict}: ${comparison.reason}${scrub(suffix)}`);
 }
 
 /** Outputs and step logs are one line; log text may carry newlines and control characters. */

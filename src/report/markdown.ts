@@ -26,14 +26,31 @@ const STATUS_LABEL: Record<Status, string> = {
   unchanged: 'unchanged',
 };
 
+/** Web addresses GitHub would make clickable: a scheme's URL, or a bare `www.` host. */
+const LINK_LIKE = /(?:\b[a-z][a-z0-9+.-]*:\/\/|\bwww\.)[^\s<>`|]*/gi;
+
 /**
- * Text from logs or from the model, made safe for Markdown outside code fences: nothing it holds
- * can format, link, load an image, break a table cell, or ping a person or an issue.
+ * Text from logs, commits or the model, made safe for Markdown outside code fences: nothing it
+ * holds can format, link, load an image, break a table cell, start a block (heading, quote,
+ * list), or ping a person or an issue. Addresses are shown as code, which GitHub never links.
  */
 export function escapeInline(text: string): string {
+  // Leading spaces would indent a code block where the text starts a line.
+  const flat = text.replace(/\s*[\r\n]+\s*/g, ' ').trimStart();
+  let result = '';
+  let at = 0;
+  for (const match of flat.matchAll(LINK_LIKE)) {
+    result += escapeText(flat.slice(at, match.index)) + inlineCode(match[0]);
+    at = match.index + match[0].length;
+  }
+  result += escapeText(flat.slice(at));
+  // A number and a full stop or parenthesis would start an ordered list; + and = other blocks.
+  return result.replace(/^(\d+)([.)])/, '$1\\$2').replace(/^([+=-])/, '\\$1');
+}
+
+function escapeText(text: string): string {
   return text
-    .replace(/\s*[\r\n]+\s*/g, ' ')
-    .replace(/[\\`*_[\]<>|~!&]/g, (char) => `\\${char}`)
+    .replace(/[\\`*_[\]<>|~!&#$]/g, (char) => `\\${char}`)
     .replace(/([@#])(?=[\w-])/g, '$1\u200b');
 }
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { detach } from '../text.js';
+import { redact } from '../redact.js';
+import { detach, errorMessage } from '../text.js';
 import type { EventRef, LogSource, TimeRange, WindowName } from '../sources/types.js';
 import { detectKind, detectLevel, higherLevel, type Kind, type Level } from './classify.js';
 import { addMessage } from './line.js';
@@ -16,7 +17,9 @@ export interface Windows {
 
 /** One error signature with its counts in both windows. */
 export interface Signature {
+  /** The hash of the final template, before it was scrubbed. */
   id: string;
+  /** Scrubbed of credentials where they stand, as are the examples. */
   template: string;
   level: Level;
   kind: Kind;
@@ -46,6 +49,8 @@ export interface Buckets {
 
 export interface SourceFailure {
   source: string;
+  /** `read`: the source could not be read; `mine`: what it gave could not be mined. */
+  kind: 'read' | 'mine';
   message: string;
 }
 
@@ -192,7 +197,9 @@ async function mineSource(
   const bucketMs = bucketLength(windows);
   try {
     for (const window of ['baseline', 'after'] as const) {
-      for await (const event of source.events(window, windows[window], options.signal)) {
+      for await (const event of readFailures(
+        source.events(window, windows[window], options.signal),
+      )) {
         if (event.truncated) {
           truncated.push({ source: source.name, ...event.truncated });
           continue;
@@ -239,7 +246,11 @@ async function mineSource(
       }
     }
     const loggedAfter =
-      eventsRead.after > 0 ? true : await source.loggedAnything?.(windows.after, options.signal);
+      eventsRead.after > 0
+        ? true
+        : await source.loggedAnything?.(windows.after, options.signal).catch((error: unknown) => {
+            throw new ReadFailure(error);
+          });
     return {
       source: source.name,
       tallies: tallies.filter(Boolean),
@@ -249,12 +260,57 @@ async function mineSource(
       truncated,
     };
   } catch (error) {
-    return { failure: { source: source.name, message: describeError(source.name, error) } };
+    const message =
+      error instanceof ReadFailure
+        ? describeError(source.name, error.cause)
+        : `${source.name}: could not mine its events (${errorMessage(error)}); this is a bug in Aftershock, not in the logs or the access to them`;
+    return {
+      failure: {
+        source: source.name,
+        kind: error instanceof ReadFailure ? 'read' : 'mine',
+        message: redact(message),
+      },
+    };
+  }
+}
+
+/** A failure of the source itself, told apart from one while mining what it gave. */
+class ReadFailure extends Error {
+  constructor(override readonly cause: unknown) {
+    super(errorMessage(cause));
+  }
+}
+
+/**
+ * The events as the source gives them; what the source throws comes out as a ReadFailure. A
+ * failure of the loop's own body is not the source's: the generator is only returned then.
+ */
+async function* readFailures<T>(events: AsyncIterable<T>): AsyncIterable<T> {
+  const iterator = events[Symbol.asyncIterator]();
+  let open = true;
+  try {
+    for (;;) {
+      let next: IteratorResult<T>;
+      try {
+        next = await iterator.next();
+      } catch (error) {
+        open = false;
+        throw new ReadFailure(error);
+      }
+      if (next.done) {
+        open = false;
+        return;
+      }
+      yield next.value;
+    }
+  } finally {
+    // The loop stopped early (its body threw, or the run was cancelled): let the source clean up.
+    if (open) await iterator.return?.();
   }
 }
 
 function describeError(source: string, error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   return message.includes(source) ? message : `${source}: ${message}`;
 }
 
@@ -263,20 +319,21 @@ function mergeBySignature(results: SourceResult[], keep: number): Signature[] {
   const byId = new Map<string, Signature>();
   for (const result of results) {
     for (const tally of result.tallies) {
-      const template = tally.template.tokens.join(' ');
-      const id = signatureId(template);
+      const final = tally.template.tokens.join(' ');
+      const id = signatureId(final);
       const examples = [...tally.afterExamples, ...tally.beforeExamples];
       const existing = byId.get(id);
       if (!existing) {
         byId.set(id, {
           id,
-          template,
+          // Log text keeps what services log, credentials included: scrubbed where it stands.
+          template: redact(final),
           level: tally.level,
           kind: tally.kind,
           logGroups: [result.source],
           before: tally.before,
           after: tally.after,
-          examples: examples.slice(0, keep),
+          examples: examples.slice(0, keep).map((example) => redact(example)),
           ...(tally.firstSeenAfter !== undefined && { firstSeenAfter: tally.firstSeenAfter }),
           buckets: tally.buckets,
           ...(tally.exampleRef && { exampleRef: { ...tally.exampleRef, source: result.source } }),
@@ -288,7 +345,8 @@ function mergeBySignature(results: SourceResult[], keep: number): Signature[] {
       existing.after += tally.after;
       existing.level = higherLevel(existing.level, tally.level);
       if (!existing.logGroups.includes(result.source)) existing.logGroups.push(result.source);
-      existing.examples = [...existing.examples, ...examples].slice(0, keep);
+      const room = keep - existing.examples.length;
+      if (room > 0) existing.examples.push(...examples.slice(0, room).map((e) => redact(e)));
       if (tally.firstSeenAfter !== undefined) {
         existing.firstSeenAfter = Math.min(
           existing.firstSeenAfter ?? Infinity,

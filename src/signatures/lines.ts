@@ -6,7 +6,7 @@ import { NumberSpool } from './spool.js';
 export interface PrintOptions {
   perLine: boolean;
   write: (text: string) => void;
-  /** Applied once to each template's output (templates may keep a secret) before it is written. */
+  /** Applied once to each template (templates may keep a secret) before it is serialised. */
   scrub?: (text: string) => string;
   /** How many line indexes are held in memory before they go to a temporary file. */
   spoolChunk?: number;
@@ -55,7 +55,9 @@ function writeLines(
   scrub: (text: string) => string,
   write: (text: string) => void,
 ): void {
-  const lines = finals.map(({ id, template }) => scrub(`${JSON.stringify({ id, template })}\n`));
+  const lines = finals.map(
+    ({ id, template }) => `${JSON.stringify({ id, template: scrub(template) })}\n`,
+  );
   let pending = '';
   for (const index of indexes.values()) {
     pending += lines[index];
@@ -83,7 +85,7 @@ function printTotals(
   const ranked = [...totals.values()].sort((a, b) => b.size - a.size || a.id.localeCompare(b.id));
   const width = String(ranked[0]?.size ?? 0).length;
   for (const { id, template, size } of ranked) {
-    write(scrub(`${String(size).padStart(width)}  ${id}  ${template}\n`));
+    write(`${String(size).padStart(width)}  ${id}  ${scrub(template)}\n`);
   }
   write(`${ranked.length} signatures in ${count} lines\n`);
 }

@@ -7,6 +7,7 @@ import {
   type TimeRange,
   type WindowName,
 } from './types.js';
+import { errorMessage } from '../text.js';
 
 export interface FileSourceOptions {
   /** The name shown in the report for events of these files. */
@@ -95,5 +96,5 @@ function problem(error: unknown): string {
   if (code === 'EISDIR') return 'is a directory, not a log file';
   if (code === 'EACCES' || code === 'EPERM') return 'is not readable (permission denied)';
   if (code.startsWith('Z_')) return 'is not valid gzip';
-  return `could not be read (${error instanceof Error ? error.message : String(error)})`;
+  return `could not be read (${errorMessage(error)})`;
 }

@@ -1,4 +1,5 @@
 import { ConfigError, INPUT } from '../config.js';
+import { errorMessage } from '../text.js';
 
 const SUPPORTED =
   'a term pattern (ERROR, ?ERROR ?WARN, "a phrase") or a %regex%; ' +
@@ -45,7 +46,7 @@ function compileRegex(pattern: string, text: string): (message: string) => boole
     const regex = new RegExp(body);
     return (message) => regex.test(message);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorMessage(error);
     throw new ConfigError(
       INPUT.filterPattern,
       pattern,

@@ -1,3 +1,4 @@
+import { redact } from '../redact.js';
 import type { EventRef, LogSource } from './types.js';
 
 interface WithExample {
@@ -29,7 +30,7 @@ export async function recoverTraces<T extends WithExample>(
       const source = sources.find((candidate) => candidate.name === ref.source);
       if (!source?.surrounding) return;
       const trace = await source.surrounding(ref, signal).catch(() => undefined);
-      if (trace) traces.set(signature, trace);
+      if (trace) traces.set(signature, redact(trace));
     }),
   );
   return signatures.map((signature) => {
