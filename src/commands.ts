@@ -12,7 +12,7 @@ import { createCloudWatchSources } from './sources/cloudwatch.js';
 import { FileSource, readMessages } from './sources/file.js';
 import { withProgress } from './sources/progress.js';
 import { waitForSoak } from './sources/soak.js';
-import type { LogSource } from './sources/types.js';
+import { SourceError, type LogSource } from './sources/types.js';
 import { printSignatures } from './signatures/lines.js';
 import { VERSION } from './version.js';
 import { errorMessage } from './text.js';
@@ -161,9 +161,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
       );
       return EXIT.usage;
     }
-    const message = errorMessage(error);
-    io.stderr(`aftershock: ${redact(message)}\n`);
-    return EXIT.usage;
+    io.stderr(`aftershock: ${redact(errorMessage(error))}\n`);
+    return error instanceof SourceError ? EXIT.unreadable : EXIT.usage;
   }
 }
 

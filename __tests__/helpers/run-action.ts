@@ -26,6 +26,10 @@ export async function runBundledAction(options: {
   endpoint: string;
   deployedAt: number;
   inputs: Record<string, string>;
+  /** More of the runner's variables (GITHUB_API_URL, GITHUB_REPOSITORY…), over the defaults. */
+  env?: NodeJS.ProcessEnv;
+  /** The event payload; default a push of the head commit. */
+  event?: unknown;
 }): Promise<ActionRun> {
   const dir = join(options.workdir, `run-${++runs}`);
   await mkdir(dir, { recursive: true });
@@ -35,7 +39,7 @@ export async function runBundledAction(options: {
   await Promise.all([
     writeFile(outputFile, ''),
     writeFile(summaryFile, ''),
-    writeFile(eventFile, JSON.stringify({ after: 'abc1234' })),
+    writeFile(eventFile, JSON.stringify(options.event ?? { after: 'abc1234' })),
   ]);
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
@@ -56,6 +60,7 @@ export async function runBundledAction(options: {
     INPUT_SOAK: '10m',
     INPUT_BASELINE: '1h',
     'INPUT_DEPLOYED-AT': new Date(options.deployedAt).toISOString(),
+    ...options.env,
     ...Object.fromEntries(
       Object.entries(options.inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value]),
     ),

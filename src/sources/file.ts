@@ -1,4 +1,5 @@
 import { compileFilterPattern } from './filter.js';
+import { isReadableText } from './lines.js';
 import { readRecords, type LogRecord } from './records.js';
 import {
   SourceError,
@@ -59,10 +60,40 @@ export class FileSource implements LogSource {
     const path = window === 'baseline' ? this.options.before : this.options.after;
     const flag = window === 'baseline' ? '--before' : '--after';
     const records = readRecords(path, { multiline: true });
-    for await (const record of readable(records, this.name, `${flag} file`, path)) {
+    for await (const record of textual(
+      readable(records, this.name, `${flag} file`, path),
+      this.name,
+      `${flag} file`,
+      path,
+    )) {
       signal?.throwIfAborted();
       yield record;
     }
+  }
+}
+
+/**
+ * The records of a file, failing at the end when it held records and none of them was text:
+ * binary data, or another encoding than UTF-8, must not read as a quiet service.
+ */
+async function* textual<T extends { raw: string }>(
+  records: AsyncIterable<T>,
+  source: string,
+  label: string,
+  path: string,
+): AsyncGenerator<T> {
+  let seen = false;
+  let readableSeen = false;
+  for await (const record of records) {
+    seen = true;
+    if (!readableSeen && isReadableText(record.raw)) readableSeen = true;
+    yield record;
+  }
+  if (seen && !readableSeen) {
+    throw new SourceError(
+      source,
+      `no readable log lines in ${label} ${path}: its bytes do not decode as UTF-8 text (binary data, or another encoding?)`,
+    );
   }
 }
 
@@ -72,8 +103,9 @@ export class FileSource implements LogSource {
  */
 export async function* readMessages(input: string | NodeJS.ReadableStream): AsyncGenerator<string> {
   const records = readRecords(input, { multiline: false });
+  const name = typeof input === 'string' ? input : 'stdin';
   const checked = typeof input === 'string' ? readable(records, input, 'file', input) : records;
-  for await (const record of checked) yield record.message;
+  for await (const record of textual(checked, name, 'input', name)) yield record.message;
 }
 
 /** Turns file-system errors into a SourceError that names the file and what is wrong. */

@@ -25,6 +25,24 @@ export async function* readLines(
   if (last !== undefined) yield last;
 }
 
+/**
+ * Whether a decoded line is text: it holds a letter or a digit, and at most a tenth of it is
+ * bytes that did not decode (U+FFFD) or control characters other than whitespace. Binary data
+ * decoded as UTF-8 is mostly both.
+ */
+const WHITESPACE = new Set([0x09, 0x0a, 0x0d]);
+
+export function isReadableText(line: string): boolean {
+  let bad = 0;
+  let wordy = false;
+  for (let i = 0; i < line.length; i++) {
+    const code = line.charCodeAt(i);
+    if (code === 0xfffd || code === 0x7f || (code < 0x20 && !WHITESPACE.has(code))) bad++;
+    else if (!wordy && /[\p{L}\p{N}]/u.test(line[i])) wordy = true;
+  }
+  return wordy && bad * 10 <= line.length;
+}
+
 /** Cuts a line to `max` characters (never inside a surrogate pair) and marks it. */
 export function truncateLine(line: string, max = MAX_LINE_CHARS): string {
   if (line.length <= max) return line;
