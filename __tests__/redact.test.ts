@@ -87,12 +87,12 @@ describe('redact', () => {
     expect(looksLikeSecret('AbstractSingletonProxyFactoryBean2')).toBe(false);
   });
 
-  it('takes linear time on a long line without spaces', () => {
+  it('scrubs a long line without spaces in one pass (a quadratic pattern would outlast the test)', () => {
     const line = `${'a.b-c_d+e'.repeat(120_000)}@`;
-    const started = performance.now();
-    redact(line);
-    redact('x'.repeat(1_000_000));
-    expect(performance.now() - started).toBeLessThan(2000);
+    expect(redact(line)).toBe(line);
+    expect(redact('x'.repeat(1_000_000))).toHaveLength(1_000_000);
+    const keys = `${'token=abc987xyz '.repeat(50_000)}`;
+    expect(redact(keys)).toBe('token=[REDACTED] '.repeat(50_000));
   });
 });
 

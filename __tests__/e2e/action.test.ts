@@ -88,6 +88,24 @@ describe('the bundled action', () => {
     expect(fresh?.after).toBeGreaterThan(30);
   });
 
+  it('sets the outputs and fails on the verdict even when report.json cannot be written', async () => {
+    const result = await runBundledAction({
+      workdir,
+      endpoint: fake.url,
+      deployedAt,
+      inputs: { 'log-groups': '/ecs/broken' },
+      env: { RUNNER_TEMP: join(workdir, 'no-such-folder') },
+    });
+    expect(result.outputs.verdict).toBe('regression');
+    expect(result.outputs.summary).toMatch(/^regression: /);
+    expect(result.outputs.report).toBe('');
+    expect(result.warnings.join('\n')).toMatch(/Could not write report\.json to .*no-such-folder/);
+    expect(result.code).toBe(1);
+    expect(result.errors).toEqual([
+      expect.stringMatching(/^::error::Verdict regression is listed in fail-on/),
+    ]);
+  });
+
   it('says clean and passes when the rates hold', async () => {
     const result = await runAction({ 'log-groups': '/ecs/steady' });
     expect(result.outputs.verdict).toBe('clean');
@@ -108,6 +126,9 @@ describe('the bundled action', () => {
     expect(result.code).toBe(1);
     expect(result.outputs.verdict).toBe('inconclusive');
     expect(result.stdout).toMatch(/::error::Could not read logs: .*\/ecs\/missing/);
+    // Said once, not wrapped in itself.
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors[0].match(/Could not read logs/g)).toHaveLength(1);
   });
 });
 

@@ -99,6 +99,49 @@ describe('aftershock analyze with files', () => {
     expect(result.stdout).toContain('nope.log');
   });
 
+  it('names a --json path that cannot be written, still prints the report, and exits 2', async () => {
+    const unwritable = join(dir, 'no-such-folder', 'r.json');
+    const result = await cli([
+      'analyze',
+      '--before',
+      join(dir, 'before.log'),
+      '--after',
+      join(dir, 'after.log'),
+      '--json',
+      unwritable,
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`could not write the report to --json ${unwritable}`);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(result.stdout).toMatch(/^### 🔴 Regression/);
+  });
+
+  it.each([
+    ['binary garbage', Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 256))],
+    ['text in UTF-16', Buffer.from('\ufeffERROR failed\nERROR failed again\n', 'utf16le')],
+  ])('is inconclusive, never clean, on %s (exit 3)', async (_name, bytes) => {
+    const file = join(dir, 'garbage.bin');
+    await writeFile(file, bytes);
+    const result = await cli(['analyze', '--before', file, '--after', file, '--json', '-']);
+    expect(result.code).toBe(3);
+    const report = JSON.parse(result.stdout) as { verdict: string; reason: string };
+    expect(report.verdict).toBe('inconclusive');
+    expect(report.reason).toContain(`no readable log lines in --before file ${file}`);
+    expect(result.stderr).toContain('no readable log lines');
+  });
+
+  it('says a thing once: the reason is not repeated inside itself', async () => {
+    const result = await cli([
+      'analyze',
+      '--before',
+      join(dir, 'nope.log'),
+      '--after',
+      join(dir, 'nope.log'),
+    ]);
+    expect(result.stderr.match(/Could not read logs/g)).toHaveLength(1);
+    expect(result.stderr).not.toContain('inconclusive: Could not read logs');
+  });
+
   it.each([
     [['analyze', '--soak', '5x', '--before', 'a', '--after', 'b'], /Invalid soak: "5x"/],
     [['analyze', '--before', 'a'], /--before and --after go together/],
@@ -133,6 +176,32 @@ describe('aftershock signatures', () => {
     const result = await cli(['signatures'], 'ERROR login failed password=hunter22 for user 5\n');
     expect(result.stdout).toContain('password=[REDACTED]');
     expect(result.stdout).not.toContain('hunter22');
+  });
+
+  it('--per-line prints valid JSON whatever the lines hold', async () => {
+    const hostile = [
+      'ERROR token="abc987xyz\\" \\u0000 password=\\"x\\ny"',
+      'ERROR secret="a\\"b" quote " backslash \\ end',
+      `ERROR control \u0001\u001b[31m red \u007f ${'\ud800'} lone surrogate`,
+      'ERROR api_key={"nested": "json\\"}"} tail',
+    ].join('\n');
+    const result = await cli(['signatures', '--per-line'], hostile);
+    const rows = result.stdout.trim().split('\n');
+    expect(rows).toHaveLength(4);
+    for (const row of rows) {
+      const parsed = JSON.parse(row) as { id: string; template: string };
+      expect(parsed.id).toMatch(/^[0-9a-f]{10}$/);
+      expect(typeof parsed.template).toBe('string');
+    }
+    expect(result.stdout).not.toContain('abc987xyz');
+  });
+
+  it('exits 3 with one line when no input line is text', async () => {
+    const file = join(dir, 'binary.bin');
+    await writeFile(file, Buffer.from(Array.from({ length: 2048 }, (_, i) => (i * 131 + 7) % 256)));
+    const result = await cli(['signatures', file]);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/^aftershock: no readable log lines in input /);
   });
 
   it('--per-line prints one JSON object per input line, in order, with final templates', async () => {

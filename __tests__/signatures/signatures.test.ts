@@ -11,6 +11,8 @@ import {
 import { OVERFLOW_TEMPLATE, type MaskedLine } from '../../src/signatures/miner.js';
 import { printSignatures } from '../../src/signatures/lines.js';
 import { addMessage } from '../../src/signatures/line.js';
+import { compare } from '../../src/compare/index.js';
+import type { LogSource } from '../../src/sources/types.js';
 import { memorySource } from '../helpers/memory-source.js';
 
 describe('masking', () => {
@@ -289,6 +291,49 @@ describe('mineSignatures', () => {
     });
     const mined = await mineSignatures([source], windows);
     expect(mined.signatures.map((s) => s.level)).toContain('error');
+  });
+
+  it('scrubs credentials from templates and examples where they stand, and keeps the id of the raw template', async () => {
+    const source = memorySource('g', {
+      baseline: [],
+      after: ['ERROR login failed password=hunter22 token=regression'],
+    });
+    const [signature] = (await mineSignatures([source], windows)).signatures;
+    expect(signature.template).toBe('ERROR login failed password=[REDACTED] token=regression');
+    expect(signature.examples).toEqual(['ERROR login failed password=[REDACTED] token=regression']);
+    expect(signature.id).toBe(signatureId('ERROR login failed password=hunter22 token=regression'));
+  });
+
+  it('tells a source that cannot be read from events that cannot be mined', async () => {
+    const unreadable = memorySource(
+      '/ecs/down',
+      { baseline: [], after: [] },
+      {
+        fail: new Error('AccessDenied: not allowed'),
+      },
+    );
+    const broken: LogSource = {
+      name: '/ecs/odd',
+      async *events() {
+        await Promise.resolve();
+        // Not a string: the miner throws, and that is a bug of ours, not of the source.
+        yield { message: undefined as unknown as string, logGroup: '/ecs/odd' };
+      },
+    };
+    const mined = await mineSignatures([unreadable, broken], windows);
+    expect(mined.failures).toEqual([
+      { source: '/ecs/down', kind: 'read', message: '/ecs/down: AccessDenied: not allowed' },
+      {
+        source: '/ecs/odd',
+        kind: 'mine',
+        message: expect.stringMatching(
+          /^\/ecs\/odd: could not mine its events \(.+\); this is a bug in Aftershock/,
+        ) as unknown as string,
+      },
+    ]);
+    const comparison = compare({ mined, baselineMs: 3_600_000, afterMs: 600_000, windows });
+    expect(comparison.verdict).toBe('inconclusive');
+    expect(comparison.reason).toMatch(/^Could not analyse the logs: /);
   });
 });
 

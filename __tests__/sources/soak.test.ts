@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
 import { waitForSoak, type SoakOptions } from '../../src/sources/soak.js';
 
 const MINUTE = 60_000;
@@ -114,16 +114,45 @@ describe('waitForSoak', () => {
     });
   });
 
-  it('waits on the real timer by default', async () => {
-    const logs: string[] = [];
-    const started = Date.now();
-    const waited = await waitForSoak({
-      deployedAt: started,
-      soakMs: 50,
-      graceMs: 0,
-      log: (message) => logs.push(message),
-    });
-    expect(waited).toBeGreaterThan(0);
-    expect(logs).toHaveLength(1);
+  it('waits on the global timer by default, with the global clock', async () => {
+    jest.useFakeTimers({ now: DEPLOYED + 10 * MINUTE + 30_000 });
+    try {
+      const logs: string[] = [];
+      const done = waitForSoak({
+        deployedAt: DEPLOYED,
+        soakMs: 10 * MINUTE,
+        log: (message) => logs.push(message),
+      });
+      let finished = false;
+      void done.then(() => (finished = true));
+      await jest.advanceTimersByTimeAsync(29_999);
+      expect(finished).toBe(false);
+      await jest.advanceTimersByTimeAsync(1);
+      await expect(done).resolves.toBe(30_000);
+      expect(logs).toEqual([
+        'soaking: 30s left (the after window ends 2026-03-01T14:10:00.000Z, then 1m for late events)',
+      ]);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('stops the default timer when the run is cancelled', async () => {
+    jest.useFakeTimers({ now: DEPLOYED });
+    try {
+      const controller = new AbortController();
+      const done = waitForSoak({
+        deployedAt: DEPLOYED,
+        soakMs: 10 * MINUTE,
+        log: () => {},
+        signal: controller.signal,
+      });
+      await jest.advanceTimersByTimeAsync(5_000);
+      controller.abort();
+      await expect(done).rejects.toMatchObject({ name: 'AbortError' });
+      expect(jest.getTimerCount()).toBe(0);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });

@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { formatDuration } from '../text.js';
 
 /** Late events are normal: CloudWatch timestamps are the events' own, ingestion lags behind. */
@@ -24,8 +23,7 @@ export interface SoakOptions {
  */
 export async function waitForSoak(options: SoakOptions): Promise<number> {
   const now = options.now ?? Date.now;
-  const wait =
-    options.wait ?? ((ms: number, signal?: AbortSignal) => sleep(ms, undefined, { signal }));
+  const wait = options.wait ?? sleep;
   const afterEnds = options.deployedAt + options.soakMs;
   const deadline = afterEnds + (options.graceMs ?? INGESTION_GRACE_MS);
   const started = now();
@@ -48,4 +46,23 @@ export async function waitForSoak(options: SoakOptions): Promise<number> {
     if (stillLeft > 0) options.log(`soaking: ${formatDuration(stillLeft)} left`);
   }
   return Math.max(0, now() - started);
+}
+
+/** A timer on the global `setTimeout` (which test clocks replace), cancelled by the signal. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason as Error);
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason as Error);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }
