@@ -6,7 +6,7 @@ import { readCommitRangeFile, type CommitRange } from './commits/index.js';
 import { ConfigError, INPUT, parseConfig, type Config, type RawInputs } from './config.js';
 import { runDemo } from './demo/run.js';
 import { runPipeline } from './pipeline.js';
-import { redact } from './redact.js';
+import { redact, redactTemplate, secretValues } from './redact.js';
 import { outcomeOf, renderMarkdown, type Report } from './report/index.js';
 import { createCloudWatchSources } from './sources/cloudwatch.js';
 import { FileSource, readMessages } from './sources/file.js';
@@ -335,7 +335,8 @@ async function signaturesCommand(args: string[], io: Io): Promise<number> {
     perLine: values['per-line'] ?? false,
     write: io.stdout,
     // Templates keep any secret their constant words hold: scrub before printing.
-    scrub: (text) => redact(text),
+    scrub: redactTemplate,
+    findValues: secretValues,
   });
   return EXIT.pass;
 }

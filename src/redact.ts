@@ -336,3 +336,23 @@ export type Scrub = (text: string) => string;
 export function scrubberFor(knownSecrets: readonly string[] = []): Scrub {
   return (text) => redact(text, knownSecrets);
 }
+
+/** The credential values a text holds, as they stand in it (3 characters or more). */
+export function secretValues(text: string): string[] {
+  return findSecretSpans(text)
+    .map((span) => text.slice(span.start, span.end))
+    .filter((value) => value.length >= 3);
+}
+
+/**
+ * A template keeps the constant words of its lines, and masking may have taken away what made
+ * a credential recognisable there (`"db_password": "correct horse"` becomes `<STR>: "correct
+ * horse"`). So besides its own patterns, the credentials found in its lines, where they stand,
+ * are scrubbed from it. Values of other lines or templates are never used.
+ */
+export function redactTemplate(template: string, valuesOfItsLines: readonly string[]): string {
+  let result = template;
+  const longestFirst = [...new Set(valuesOfItsLines)].sort((a, b) => b.length - a.length);
+  for (const value of longestFirst) result = result.split(value).join('[REDACTED]');
+  return redact(result);
+}

@@ -48,3 +48,14 @@ export function formatTime(ms: number): string {
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/**
+ * The text with every lone surrogate replaced by U+FFFD: log text decoded from JSON may hold
+ * them, and URL encoding and some consumers reject them.
+ */
+export function wellFormed(text: string): string {
+  return text.replace(
+    /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g,
+    '\ufffd',
+  );
+}

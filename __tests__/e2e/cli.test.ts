@@ -178,6 +178,17 @@ describe('aftershock signatures', () => {
     expect(result.stdout).not.toContain('hunter22');
   });
 
+  it('scrubs a credential whose key the masking took away', async () => {
+    const result = await cli(
+      ['signatures', '--per-line'],
+      'ERROR {"db_password": "correct horse battery"}\n',
+    );
+    expect(result.stdout).not.toContain('correct horse');
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      template: expect.stringContaining('[REDACTED]') as unknown as string,
+    });
+  });
+
   it('--per-line prints valid JSON whatever the lines hold', async () => {
     const hostile = [
       'ERROR token="abc987xyz\\" \\u0000 password=\\"x\\ny"',

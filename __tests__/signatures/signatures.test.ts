@@ -304,6 +304,16 @@ describe('mineSignatures', () => {
     expect(signature.id).toBe(signatureId('ERROR login failed password=hunter22 token=regression'));
   });
 
+  it('scrubs from a template the credentials its own lines hold, where masking hid their key', async () => {
+    const source = memorySource('g', {
+      baseline: [],
+      after: ['ERROR {"db_password": "correct horse battery"} rejected'],
+    });
+    const [signature] = (await mineSignatures([source], windows)).signatures;
+    expect(signature.template).not.toContain('correct horse');
+    expect(signature.template).toContain('rejected');
+  });
+
   it('tells a source that cannot be read from events that cannot be mined', async () => {
     const unreadable = memorySource(
       '/ecs/down',

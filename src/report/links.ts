@@ -1,11 +1,12 @@
 /** Links from the report to the places a person checks next: CloudWatch, the commit, the run. */
+import { wellFormed } from '../text.js';
 
 /**
  * A value of the console's `queryDetail` object: strings start with `'` and have `%` as `*`;
  * arrays are `(~item~item)`.
  */
 function consoleValue(value: string | string[]): string {
-  const encode = (text: string) => `'${encodeURIComponent(text).replace(/%/g, '*')}`;
+  const encode = (text: string) => `'${encodeURIComponent(wellFormed(text)).replace(/%/g, '*')}`;
   return Array.isArray(value)
     ? `(${value.map((item) => `~${encode(item)}`).join('')})`
     : encode(value);
@@ -30,7 +31,7 @@ export function insightsUrl(options: {
 /** The log group's page in the CloudWatch console. */
 export function logGroupUrl(region: string, logGroup: string): string {
   const name = logGroup.replace(/^arn:[^:]*:logs:[^:]*:\d+:log-group:/, '');
-  const encoded = encodeURIComponent(encodeURIComponent(name)).replace(/%/g, '$');
+  const encoded = encodeURIComponent(encodeURIComponent(wellFormed(name))).replace(/%/g, '$');
   return `${consoleBase(region)}#logsV2:log-groups/log-group/${encoded}`;
 }
 

@@ -49,9 +49,13 @@ export function escapeInline(text: string): string {
 }
 
 function escapeText(text: string): string {
-  return text
-    .replace(/[\\`*_[\]<>|~!&#$]/g, (char) => `\\${char}`)
-    .replace(/([@#])(?=[\w-])/g, '$1\u200b');
+  return (
+    text
+      .replace(/[\\`*_[\]<>|~!&#$]/g, (char) => `\\${char}`)
+      // A zero-width space after every @ (mentions, e-mail autolinks) and before a reference.
+      .replace(/@/g, '@\u200b')
+      .replace(/#(?=[\w-])/g, '#\u200b')
+  );
 }
 
 /**

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { redact } from '../redact.js';
-import { detach, errorMessage } from '../text.js';
+import { redact, redactTemplate, secretValues } from '../redact.js';
+import { detach, errorMessage, wellFormed } from '../text.js';
 import type { EventRef, LogSource, TimeRange, WindowName } from '../sources/types.js';
 import { detectKind, detectLevel, higherLevel, type Kind, type Level } from './classify.js';
 import { addMessage } from './line.js';
@@ -327,13 +327,13 @@ function mergeBySignature(results: SourceResult[], keep: number): Signature[] {
         byId.set(id, {
           id,
           // Log text keeps what services log, credentials included: scrubbed where it stands.
-          template: redact(final),
+          template: wellFormed(redactTemplate(final, examples.flatMap(secretValues))),
           level: tally.level,
           kind: tally.kind,
           logGroups: [result.source],
           before: tally.before,
           after: tally.after,
-          examples: examples.slice(0, keep).map((example) => redact(example)),
+          examples: examples.slice(0, keep).map((example) => wellFormed(redact(example))),
           ...(tally.firstSeenAfter !== undefined && { firstSeenAfter: tally.firstSeenAfter }),
           buckets: tally.buckets,
           ...(tally.exampleRef && { exampleRef: { ...tally.exampleRef, source: result.source } }),
@@ -346,7 +346,9 @@ function mergeBySignature(results: SourceResult[], keep: number): Signature[] {
       existing.level = higherLevel(existing.level, tally.level);
       if (!existing.logGroups.includes(result.source)) existing.logGroups.push(result.source);
       const room = keep - existing.examples.length;
-      if (room > 0) existing.examples.push(...examples.slice(0, room).map((e) => redact(e)));
+      if (room > 0) {
+        existing.examples.push(...examples.slice(0, room).map((e) => wellFormed(redact(e))));
+      }
       if (tally.firstSeenAfter !== undefined) {
         existing.firstSeenAfter = Math.min(
           existing.firstSeenAfter ?? Infinity,

@@ -6,8 +6,13 @@ import { NumberSpool } from './spool.js';
 export interface PrintOptions {
   perLine: boolean;
   write: (text: string) => void;
-  /** Applied once to each template (templates may keep a secret) before it is serialised. */
-  scrub?: (text: string) => string;
+  /**
+   * Applied once to each template (templates may keep a secret) before it is serialised, with
+   * the credentials that the template's first lines held where they stood.
+   */
+  scrub?: (template: string, valuesOfItsLines: readonly string[]) => string;
+  /** The credential values of one line, for `scrub`. */
+  findValues?: (line: string) => string[];
   /** How many line indexes are held in memory before they go to a temporary file. */
   spoolChunk?: number;
 }
@@ -25,25 +30,43 @@ export async function printSignatures(
   options: PrintOptions,
 ): Promise<void> {
   const miner = new TemplateMiner();
-  const scrub = options.scrub ?? ((text: string) => text);
   const indexes = options.perLine ? new NumberSpool(options.spoolChunk) : undefined;
+  // The first line of each template: a constant word of the template is in it.
+  const valuesOf: string[][] = [];
   try {
     let count = 0;
     for await (const message of messages) {
       const template = addMessage(miner, message);
       indexes?.push(template.index);
+      if (template.size === 1 && options.findValues) {
+        valuesOf[template.index] = options.findValues(message);
+      }
       count++;
     }
     // Templates merged while mining share one text, so they are counted together here.
-    const finals = miner.templates.map((template) => {
+    const raw = miner.templates.map((template) => {
       const text = template.tokens.join(' ');
       return { id: signatureId(text), template: text };
     });
+    const valuesById = new Map<string, string[]>();
+    raw.forEach(({ id }, i) => {
+      valuesById.set(id, [...(valuesById.get(id) ?? []), ...(valuesOf[i] ?? [])]);
+    });
+    const scrubbed = new Map<string, string>();
+    const finals = raw.map(({ id, template }) => {
+      if (!scrubbed.has(id)) {
+        scrubbed.set(
+          id,
+          options.scrub ? options.scrub(template, valuesById.get(id) ?? []) : template,
+        );
+      }
+      return { id, template: scrubbed.get(id)! };
+    });
     if (indexes) {
-      writeLines(indexes, finals, scrub, options.write);
+      writeLines(indexes, finals, options.write);
       return;
     }
-    printTotals(miner, finals, count, scrub, options.write);
+    printTotals(miner, finals, count, options.write);
   } finally {
     indexes?.close();
   }
@@ -52,12 +75,9 @@ export async function printSignatures(
 function writeLines(
   indexes: NumberSpool,
   finals: { id: string; template: string }[],
-  scrub: (text: string) => string,
   write: (text: string) => void,
 ): void {
-  const lines = finals.map(
-    ({ id, template }) => `${JSON.stringify({ id, template: scrub(template) })}\n`,
-  );
+  const lines = finals.map((final) => `${JSON.stringify(final)}\n`);
   let pending = '';
   for (const index of indexes.values()) {
     pending += lines[index];
@@ -73,7 +93,6 @@ function printTotals(
   miner: TemplateMiner,
   finals: { id: string; template: string }[],
   count: number,
-  scrub: (text: string) => string,
   write: (text: string) => void,
 ): void {
   const totals = new Map<string, { id: string; template: string; size: number }>();
@@ -85,7 +104,7 @@ function printTotals(
   const ranked = [...totals.values()].sort((a, b) => b.size - a.size || a.id.localeCompare(b.id));
   const width = String(ranked[0]?.size ?? 0).length;
   for (const { id, template, size } of ranked) {
-    write(`${String(size).padStart(width)}  ${id}  ${scrub(template)}\n`);
+    write(`${String(size).padStart(width)}  ${id}  ${template}\n`);
   }
   write(`${ranked.length} signatures in ${count} lines\n`);
 }
