@@ -107,6 +107,13 @@ describe('escapeInline', () => {
     expect(html).toContain(shown);
   });
 
+  it('keeps the spaces around what suspect evidence quotes as code', () => {
+    const r = report([signature()]);
+    const evidence = ['adds lines with `cart` in Cart.java, `@x` too'];
+    const markdown = renderMarkdown({ ...r, suspects: [{ ...r.suspects[0], evidence }] });
+    expect(markdown).toContain('- adds lines with `cart` in Cart.java, `@x` too');
+  });
+
   it('escapes the dollars that GitHub reads as math', () => {
     expect(escapeInline('$x^2$ and $$y$$')).toBe('\\$x^2\\$ and \\$\\$y\\$\\$');
   });

@@ -35,17 +35,28 @@ const LINK_LIKE = /(?:\b[a-z][a-z0-9+.-]*:\/\/|\bwww\.)[^\s<>`|]*/gi;
  * list), or ping a person or an issue. Addresses are shown as code, which GitHub never links.
  */
 export function escapeInline(text: string): string {
-  // Leading spaces would indent a code block where the text starts a line.
-  const flat = text.replace(/\s*[\r\n]+\s*/g, ' ').trimStart();
+  return escapeLineStart(escapeRun(flatten(text)));
+}
+
+/** One line; leading spaces would indent a code block where the text starts a line. */
+function flatten(text: string): string {
+  return text.replace(/\s*[\r\n]+\s*/g, ' ').trimStart();
+}
+
+/** A number and a full stop or parenthesis would start an ordered list; + - = other blocks. */
+function escapeLineStart(escaped: string): string {
+  return escaped.replace(/^(\d+)([.)])/, '$1\\$2').replace(/^([+=-])/, '\\$1');
+}
+
+/** Escapes a run of text in the middle of a line, its addresses as code. */
+function escapeRun(flat: string): string {
   let result = '';
   let at = 0;
   for (const match of flat.matchAll(LINK_LIKE)) {
     result += escapeText(flat.slice(at, match.index)) + inlineCode(match[0]);
     at = match.index + match[0].length;
   }
-  result += escapeText(flat.slice(at));
-  // A number and a full stop or parenthesis would start an ordered list; + and = other blocks.
-  return result.replace(/^(\d+)([.)])/, '$1\\$2').replace(/^([+=-])/, '\\$1');
+  return result + escapeText(flat.slice(at));
 }
 
 function escapeText(text: string): string {
@@ -73,10 +84,10 @@ export function inlineCode(text: string, inTable = false): string {
 
 /** Our own sentences that quote log or diff text in backticks: the quotes become code spans. */
 function escapeQuoting(text: string): string {
-  return text
-    .split(/`([^`\n]+)`/)
-    .map((part, i) => (i % 2 === 1 ? inlineCode(part) : escapeInline(part)))
-    .join('');
+  const parts = flatten(text).split(/`([^`\n]+)`/);
+  return escapeLineStart(
+    parts.map((part, i) => (i % 2 === 1 ? inlineCode(part) : escapeRun(part))).join(''),
+  );
 }
 
 const lengthOf = (window: { start: string; end: string }) =>
