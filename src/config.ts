@@ -1,30 +1,22 @@
 import { DEFAULT_ALPHA, DEFAULT_MIN_EVENTS, DEFAULT_MIN_RATIO } from './compare/index.js';
 import { VERDICTS, type Verdict } from './compare/verdict.js';
+import {
+  ConfigError,
+  INPUT,
+  type CommentTarget,
+  type InputName,
+  type RawInputs,
+} from './inputs.js';
+import { parseDuration, parseTime, type DeployedAtSource } from './time.js';
 
-/** Input names of action.yml; the CLI's flags carry the same names. */
-export const INPUT = {
-  logGroups: 'log-groups',
-  filterPattern: 'filter-pattern',
-  deployedAt: 'deployed-at',
-  soak: 'soak',
-  baseline: 'baseline',
-  awsRegion: 'aws-region',
-  anthropicApiKey: 'anthropic-api-key',
-  model: 'model',
-  maxPromptTokens: 'max-prompt-tokens',
-  githubToken: 'github-token',
-  baseSha: 'base-sha',
-  headSha: 'head-sha',
-  failOn: 'fail-on',
-  comment: 'comment',
-  significance: 'significance',
-  minRatio: 'min-ratio',
-  minEvents: 'min-events',
-  maxEvents: 'max-events',
-} as const;
-
-export type InputName = (typeof INPUT)[keyof typeof INPUT];
-export type RawInputs = Partial<Record<InputName, string>>;
+export {
+  ConfigError,
+  INPUT,
+  type CommentTarget,
+  type InputName,
+  type RawInputs,
+} from './inputs.js';
+export { parseDuration, parseTime, type DeployedAtSource } from './time.js';
 
 /**
  * Selects error-level events and well-known failure markers in plain-text and JSON logs.
@@ -45,11 +37,6 @@ const MAX_PROMPT_TOKENS = 1_000_000;
 const FUTURE_SKEW_MS = 5 * 60_000;
 const MIN_WINDOW_MS = 30_000;
 const MAX_WINDOW_MS = 7 * 24 * 3_600_000;
-
-export type CommentTarget = { mode: 'auto' } | { mode: 'off' } | { mode: 'pr'; number: number };
-
-/** Where `deployed-at` came from; the report says which. */
-export type DeployedAtSource = 'input' | 'event' | 'start';
 
 export interface Config {
   logGroups: string[];
@@ -73,23 +60,6 @@ export interface Config {
   minEvents: number;
   /** Most events read per log group and window; 0 for no cap. */
   maxEvents: number;
-}
-
-/** A configuration mistake: one line naming the input, the value and what would be valid. */
-export class ConfigError extends Error {
-  constructor(
-    readonly input: string,
-    readonly value: string,
-    readonly expected: string,
-  ) {
-    // JSON.stringify escapes \n and \r but not the other line terminators; keep it one line.
-    const shown = JSON.stringify(value).replace(
-      /[\u0085\u2028\u2029]/g,
-      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-    );
-    super(`Invalid ${input}: ${shown}. Expected ${expected}.`);
-    this.name = 'ConfigError';
-  }
 }
 
 export interface ConfigContext {
@@ -152,50 +122,11 @@ export function parseConfig(raw: RawInputs, context: ConfigContext): Config {
   };
 }
 
-const DURATION = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
-
-/** Parses `90s`, `10m`, `1h`, `1h30m`, `2h5m10s` into milliseconds. */
-export function parseDuration(input: string, text: string): number {
-  const match = DURATION.exec(text);
-  if (!text || !match || match.slice(1).every((part) => part === undefined)) {
-    throw new ConfigError(input, text, 'a duration such as 90s, 10m, 1h or 1h30m');
-  }
-  const [hours, minutes, seconds] = match.slice(1).map((part) => Number(part ?? 0));
-  return ((hours * 60 + minutes) * 60 + seconds) * 1000;
-}
-
 function parseWindow(input: string, text: string): number {
   const ms = parseDuration(input, text);
   if (ms < MIN_WINDOW_MS || ms > MAX_WINDOW_MS) {
     throw new ConfigError(input, text, 'a duration between 30s and 168h (7 days)');
   }
-  return ms;
-}
-
-const ISO_DATE =
-  /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
-
-/** Parses ISO-8601 (UTC when no offset is given), unix seconds (< 1e11) or unix milliseconds. */
-export function parseTime(input: string, text: string): number {
-  const expected = 'an ISO-8601 time (2026-03-01T14:05:00Z) or unix seconds or milliseconds';
-  if (/^\d+(?:\.\d+)?$/.test(text)) {
-    const number = Number(text);
-    return Math.round(number < 1e11 ? number * 1000 : number);
-  }
-  const iso = ISO_DATE.exec(text);
-  if (!iso) throw new ConfigError(input, text, expected);
-  // Date.parse rolls 2026-02-30 over into March instead of rejecting it.
-  const [year, month, day] = text.slice(0, 10).split('-').map(Number);
-  const calendar = new Date(Date.UTC(year, month - 1, day));
-  if (calendar.getUTCMonth() !== month - 1 || calendar.getUTCDate() !== day) {
-    throw new ConfigError(input, text, expected);
-  }
-  const normalised = text.replace(/[ t]/, 'T').replace(/\.(\d{3})\d+/, '.$1');
-  const withZone = iso[1]
-    ? normalised
-    : `${normalised}${normalised.includes('T') ? '' : 'T00:00'}Z`;
-  const ms = Date.parse(withZone);
-  if (Number.isNaN(ms)) throw new ConfigError(input, text, expected);
   return ms;
 }
 

@@ -22,17 +22,11 @@ import {
   publishComments,
   type PublishedComment,
 } from './report/comment.js';
-import {
-  oneLine,
-  outcomeOf,
-  renderMarkdown,
-  type Report,
-  type ReportContext,
-} from './report/index.js';
+import { outcomeOf, renderMarkdown, type Report, type ReportContext } from './report/index.js';
 import { createCloudWatchSources } from './sources/cloudwatch.js';
 import { waitForSoak } from './sources/soak.js';
 import { VERSION } from './version.js';
-import { errorMessage } from './text.js';
+import { errorMessage, oneLine } from './text.js';
 
 /** Reads inputs the way the runner passes them; undefined when the runner did not set one. */
 export function readInputs(env: NodeJS.ProcessEnv): RawInputs {

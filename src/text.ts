@@ -59,3 +59,19 @@ export function wellFormed(text: string): string {
     '\ufffd',
   );
 }
+
+/** Outputs and step logs are one line; log text may carry newlines and control characters. */
+export function oneLine(text: string, max = 300): string {
+  const flat = text
+    // eslint-disable-next-line no-control-regex -- control characters are what this removes
+    .replace(/[\r\n\t\u0000-\u001f\u007f]+/g, ' ')
+    .replace(/\s{2,}/g, ' ')
+    .trim();
+  return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
+}
+
+/** The first items, then the rest: what was read ahead goes back in front. */
+export async function* prepend<T>(first: readonly T[], rest: AsyncIterable<T>): AsyncGenerator<T> {
+  yield* first;
+  yield* rest;
+}

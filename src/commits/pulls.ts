@@ -1,4 +1,4 @@
-import type { CommentTarget } from '../config.js';
+import type { CommentTarget } from '../inputs.js';
 import { shortSha } from '../text.js';
 import { describeError, type Octokit, type RepoRef } from './client.js';
 import type { EventInfo } from './event.js';

@@ -1,9 +1,10 @@
 import type { Analysis, AnalysisResult } from '../ai/index.js';
 import type { CommitRange, Suspect } from '../commits/index.js';
 import type { Comparison, Finding } from '../compare/index.js';
-import type { DeployedAtSource } from '../config.js';
+import type { DeployedAtSource } from '../time.js';
 import { scrubberFor, type Scrub } from '../redact.js';
 import type { MinedSignatures, Windows } from '../signatures/index.js';
+import { oneLine } from '../text.js';
 import { timelineFrom, type Timeline } from './timeline.js';
 import type { Report, ReportContext, ReportSignature } from './types.js';
 
@@ -165,14 +166,4 @@ function summaryLine(comparison: Comparison, scrub: Scrub): string {
   const suffix = top ? ` ${top.template}` : '';
   // Scrubbed before it is cut: a secret cut in half no longer matches its pattern.
   return oneLine(`${comparison.verdict}: ${comparison.reason}${scrub(suffix)}`);
-}
-
-/** Outputs and step logs are one line; log text may carry newlines and control characters. */
-export function oneLine(text: string, max = 300): string {
-  const flat = text
-    // eslint-disable-next-line no-control-regex -- control characters are what this removes
-    .replace(/[\r\n\t\u0000-\u001f\u007f]+/g, ' ')
-    .replace(/\s{2,}/g, ' ')
-    .trim();
-  return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
 }

@@ -1,7 +1,7 @@
 import type { Analysis, Usage } from '../ai/index.js';
 import type { Suspect } from '../commits/index.js';
 import type { Status, Verdict } from '../compare/index.js';
-import type { DeployedAtSource } from '../config.js';
+import type { DeployedAtSource } from '../time.js';
 import type { Kind, Level, SourceFailure } from '../signatures/index.js';
 import type { Timeline } from './timeline.js';
 

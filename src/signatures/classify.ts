@@ -1,51 +1,30 @@
-/** Severity levels, lowest first; a signature keeps the highest level seen. */
-export const LEVELS = ['unknown', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
-export type Level = (typeof LEVELS)[number];
+import { higherLevel, LEVEL_WORDS, levelOf, LEVELS, type Level } from '../levels.js';
+
+export { higherLevel, LEVELS, type Level };
 
 /** What kind of failure a signature is, as far as its text tells. */
 export type Kind = 'oom' | 'crash' | 'exception' | 'http-5xx' | 'timeout' | 'error';
 
-const LEVEL_WORDS: Record<string, Level> = {
-  trace: 'debug',
-  debug: 'debug',
-  info: 'info',
-  notice: 'info',
-  warn: 'warn',
-  warning: 'warn',
-  error: 'error',
-  err: 'error',
-  severe: 'error',
-  critical: 'fatal',
-  crit: 'fatal',
-  fatal: 'fatal',
-  panic: 'fatal',
-  emerg: 'fatal',
-  alert: 'fatal',
-};
-
-const LEVEL_IN_HEADER =
-  /(?<![A-Za-z])(TRACE|DEBUG|INFO|NOTICE|WARN(?:ING)?|ERROR|ERR|SEVERE|CRIT(?:ICAL)?|FATAL|PANIC|EMERG|ALERT)(?![A-Za-z])/i;
+/** A level word at a word boundary, longest words first so that WARNING is not read as WARN. */
+const LEVEL_IN_HEADER = new RegExp(
+  `(?<![A-Za-z])(${Object.keys(LEVEL_WORDS)
+    .sort((a, b) => b.length - a.length)
+    .join('|')})(?![A-Za-z])`,
+  'i',
+);
 const JSON_LEVEL = /"(?:level|severity|levelname)"\s*:\s*"?(\w+)"?/i;
-const PINO_LEVELS: Record<string, Level> = {
-  '10': 'debug',
-  '20': 'debug',
-  '30': 'info',
-  '40': 'warn',
-  '50': 'error',
-  '60': 'fatal',
-};
 
 /** Reads the level from a structured field, else from the first 120 characters of the line. */
 export function detectLevel(message: string, structuredLevel?: string): Level {
   if (structuredLevel) {
-    const level = LEVEL_WORDS[structuredLevel.toLowerCase()] ?? PINO_LEVELS[structuredLevel];
+    const level = levelOf(structuredLevel);
     if (level) return level;
   }
   const head = message.slice(0, 120);
   const json = JSON_LEVEL.exec(head);
   const word = json?.[1] ?? LEVEL_IN_HEADER.exec(head)?.[1];
   if (!word) return 'unknown';
-  return LEVEL_WORDS[word.toLowerCase()] ?? PINO_LEVELS[word] ?? 'unknown';
+  return levelOf(word) ?? 'unknown';
 }
 
 const KIND_RULES: ReadonlyArray<readonly [Kind, RegExp]> = [
@@ -65,8 +44,4 @@ const KIND_RULES: ReadonlyArray<readonly [Kind, RegExp]> = [
 export function detectKind(message: string): Kind {
   for (const [kind, pattern] of KIND_RULES) if (pattern.test(message)) return kind;
   return 'error';
-}
-
-export function higherLevel(a: Level, b: Level): Level {
-  return LEVELS.indexOf(a) >= LEVELS.indexOf(b) ? a : b;
 }

@@ -1,4 +1,4 @@
-import { jsonMessage } from '../sources/records.js';
+import { jsonMessage } from '../json-message.js';
 import { isVariableToken } from './mask.js';
 import { maskLine, scanLine } from './scan.js';
 import type { Template, TemplateMiner } from './miner.js';

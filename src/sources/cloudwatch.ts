@@ -8,7 +8,7 @@ import {
   type FilterLogEventsCommandOutput,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { proxyAgent } from '../proxy.js';
-import { formatDuration } from '../text.js';
+import { formatDuration, oneLine } from '../text.js';
 import { joinMultiline } from './multiline.js';
 import {
   SourceError,
@@ -372,7 +372,7 @@ export class CloudWatchSource implements LogSource {
     const { name, message } = describe(error);
     const region = await this.region();
     const group = `log group ${this.name}`;
-    const said = message ? ` (AWS: ${truncate(message)})` : '';
+    const said = message ? ` (AWS: ${oneLine(message)})` : '';
     const fail = (text: string) =>
       new SourceError(this.name, `CloudWatch Logs, ${group}, ${doing}: ${text}`, { cause: error });
 
@@ -461,7 +461,7 @@ export class CloudWatchSource implements LogSource {
           '(VPC endpoint, HTTPS_PROXY / NO_PROXY, AWS_ENDPOINT_URL_CLOUDWATCH_LOGS).',
       );
     }
-    return fail(`${name || 'error'}${message ? `: ${truncate(message)}` : ''}.`);
+    return fail(`${name || 'error'}${message ? `: ${oneLine(message)}` : ''}.`);
   }
 
   private resourceArn(region: string): string {
@@ -513,9 +513,4 @@ function describe(error: unknown): { name: string; message: string; attempts: nu
   if (!(error instanceof Error)) return { name: '', message: String(error), attempts: 1 };
   const metadata = (error as { $metadata?: { attempts?: number } }).$metadata;
   return { name: error.name, message: error.message, attempts: metadata?.attempts ?? 1 };
-}
-
-function truncate(text: string, max = 300): string {
-  const line = text.replace(/\s+/g, ' ').trim();
-  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }

@@ -1,4 +1,4 @@
-import { ConfigError, INPUT } from '../config.js';
+import { ConfigError, INPUT } from '../inputs.js';
 import { errorMessage } from '../text.js';
 
 const SUPPORTED =

@@ -1,3 +1,4 @@
+import { prepend } from '../text.js';
 import { createReadStream } from 'node:fs';
 import { Readable, pipeline } from 'node:stream';
 import { constants, createGunzip } from 'node:zlib';
@@ -110,7 +111,7 @@ async function* decompressed(input: string | NodeJS.ReadableStream): AsyncGenera
       size += next.value.length;
     }
     const first = Buffer.concat(head);
-    const all = prepend(first, raw);
+    const all = prepend(first.length > 0 ? [first] : [], raw);
     yield* first[0] === 0x1f && first[1] === 0x8b ? gunzip(all) : all;
   } finally {
     await raw.return(undefined);
@@ -120,11 +121,6 @@ async function* decompressed(input: string | NodeJS.ReadableStream): AsyncGenera
 async function* chunks(input: string | NodeJS.ReadableStream): AsyncGenerator<Buffer> {
   const stream: NodeJS.ReadableStream = typeof input === 'string' ? createReadStream(input) : input;
   for await (const chunk of stream) yield typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-}
-
-async function* prepend(first: Buffer, rest: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
-  if (first.length > 0) yield first;
-  yield* rest;
 }
 
 async function* gunzip(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {

@@ -1,4 +1,14 @@
-import { parseTime } from '../config.js';
+import { prepend } from '../text.js';
+import {
+  firstDefined,
+  firstString,
+  isObject,
+  MESSAGE_KEYS,
+  parseObject,
+  type JsonObject,
+} from '../json-message.js';
+import { NUMERIC_LEVELS } from '../levels.js';
+import { parseTime } from '../time.js';
 import { readLines, truncateLine } from './lines.js';
 import { joinMultiline } from './multiline.js';
 
@@ -20,31 +30,10 @@ export interface LogRecord {
  */
 const MAX_DOCUMENT_LINE_CHARS = 2 * 1024 * 1024;
 
-const MESSAGE_KEYS = [
-  'message',
-  'msg',
-  'log',
-  '@message',
-  'text',
-  'event',
-  'error.message',
-  'err.message',
-  'error',
-];
 const TIMESTAMP_KEYS = ['timestamp', 'time', '@timestamp', 'ts', 't'];
 const LEVEL_KEYS = ['level', 'severity', 'levelname', 'log.level'];
-const PINO_LEVELS: Record<number, string> = {
-  10: 'trace',
-  20: 'debug',
-  30: 'info',
-  40: 'warn',
-  50: 'error',
-  60: 'fatal',
-};
 const LEADING_TIMESTAMP =
   /^\[?(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})?)(?!\d)/;
-
-type JsonObject = Record<string, unknown>;
 
 /**
  * The records of a file or stream, whatever its format: plain text, JSON lines (mixed with text
@@ -60,7 +49,7 @@ export async function* readRecords(
     let first = await lines.next();
     while (!first.done && !first.value.trim()) first = await lines.next();
     if (first.done) return;
-    const all = prepend(first.value, lines);
+    const all = prepend([first.value], lines);
     yield* isDocumentStart(first.value)
       ? documentRecords(all)
       : textRecords(all, options.multiline);
@@ -142,22 +131,6 @@ function jsonRecord(object: JsonObject, raw: string, depth: number): LogRecord {
   };
 }
 
-/**
- * The message of a JSON line (the first of MESSAGE_KEYS that holds a string), unwrapped from
- * Docker's and Kubernetes' `log`; undefined for a line that is not a JSON object with a message.
- */
-export function jsonMessage(line: string): string | undefined {
-  let object = parseObject(line);
-  let message: string | undefined;
-  for (let depth = 0; object && depth < 3; depth++) {
-    const found = firstString(object, MESSAGE_KEYS)?.trimEnd();
-    if (!found) break;
-    message = found;
-    object = parseObject(found);
-  }
-  return message;
-}
-
 function textRecord(line: string): LogRecord {
   const match = LEADING_TIMESTAMP.exec(line);
   return {
@@ -189,52 +162,8 @@ function fromEpoch(value: number): number | undefined {
 
 function parseLevel(value: unknown): string | undefined {
   const level = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
-  if (typeof level === 'number') return PINO_LEVELS[level] ?? String(level);
+  if (typeof level === 'number') return NUMERIC_LEVELS[level] ?? String(level);
   return typeof level === 'string' && level.trim() ? level.trim().toLowerCase() : undefined;
-}
-
-function firstString(object: JsonObject, keys: string[]): string | undefined {
-  return firstDefined(object, keys, (value) => (typeof value === 'string' ? value : undefined));
-}
-
-function firstDefined<T>(
-  object: JsonObject,
-  keys: string[],
-  parse: (value: unknown) => T | undefined,
-): T | undefined {
-  for (const key of keys) {
-    const value = parse(lookup(object, key));
-    if (value !== undefined) return value;
-  }
-  return undefined;
-}
-
-/** `a.b` is a literal key (ECS flattened) or a nested one. */
-function lookup(object: JsonObject, key: string): unknown {
-  if (key in object) return object[key];
-  const [outer, ...rest] = key.split('.');
-  const inner = object[outer];
-  return rest.length > 0 && isObject(inner) ? lookup(inner, rest.join('.')) : undefined;
-}
-
-function parseObject(text: string): JsonObject | undefined {
-  const trimmed = text.trim();
-  if (!trimmed.startsWith('{') || !trimmed.endsWith('}')) return undefined;
-  try {
-    const value: unknown = JSON.parse(trimmed);
-    return isObject(value) ? value : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-async function* prepend(first: string, rest: AsyncIterable<string>): AsyncGenerator<string> {
-  yield first;
-  yield* rest;
 }
 
 async function* map<T, U>(items: AsyncIterable<T>, f: (item: T) => U): AsyncGenerator<U> {

@@ -1,0 +1,71 @@
+/** Where JSON log lines keep their message, and how to find it: shared by sources and mining. */
+
+export type JsonObject = Record<string, unknown>;
+
+/** The keys a message is found under, most common first; dotted keys may be nested. */
+export const MESSAGE_KEYS = [
+  'message',
+  'msg',
+  'log',
+  '@message',
+  'text',
+  'event',
+  'error.message',
+  'err.message',
+  'error',
+];
+
+/**
+ * The message of a JSON line (the first of MESSAGE_KEYS that holds a string), unwrapped from
+ * Docker's and Kubernetes' `log`; undefined for a line that is not a JSON object with a message.
+ */
+export function jsonMessage(line: string): string | undefined {
+  let object = parseObject(line);
+  let message: string | undefined;
+  for (let depth = 0; object && depth < 3; depth++) {
+    const found = firstString(object, MESSAGE_KEYS)?.trimEnd();
+    if (!found) break;
+    message = found;
+    object = parseObject(found);
+  }
+  return message;
+}
+
+export function firstString(object: JsonObject, keys: string[]): string | undefined {
+  return firstDefined(object, keys, (value) => (typeof value === 'string' ? value : undefined));
+}
+
+export function firstDefined<T>(
+  object: JsonObject,
+  keys: string[],
+  parse: (value: unknown) => T | undefined,
+): T | undefined {
+  for (const key of keys) {
+    const value = parse(lookup(object, key));
+    if (value !== undefined) return value;
+  }
+  return undefined;
+}
+
+/** `a.b` is a literal key (ECS flattened) or a nested one. */
+function lookup(object: JsonObject, key: string): unknown {
+  if (key in object) return object[key];
+  const [outer, ...rest] = key.split('.');
+  const inner = object[outer];
+  return rest.length > 0 && isObject(inner) ? lookup(inner, rest.join('.')) : undefined;
+}
+
+export function parseObject(text: string): JsonObject | undefined {
+  const trimmed = text.trim();
+  if (!trimmed.startsWith('{') || !trimmed.endsWith('}')) return undefined;
+  try {
+    const value: unknown = JSON.parse(trimmed);
+    return isObject(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
