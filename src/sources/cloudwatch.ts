@@ -1,26 +1,43 @@
-import type { Agent as HttpAgent } from 'node:http';
-import type { Agent as HttpsAgent } from 'node:https';
-import { setTimeout as sleep } from 'node:timers/promises';
+/**
+ * The FilterLogEvents paging source: one per log group, sharing a client and a request limiter.
+ * The client is built in cloudwatch-client.ts, the limiter in rate-limit.ts, and AWS errors are
+ * put into words in cloudwatch-errors.ts.
+ */
+
 import {
-  CloudWatchLogsClient,
   FilterLogEventsCommand,
+  type CloudWatchLogsClient,
   type FilterLogEventsCommandInput,
   type FilterLogEventsCommandOutput,
 } from '@aws-sdk/client-cloudwatch-logs';
-import { proxyAgent } from '../proxy.js';
-import { formatDuration, oneLine } from '../text.js';
+import { formatDuration } from '../text.js';
+import { createCloudWatchClient } from './cloudwatch-client.js';
+import { describe, isRetryable, translateError } from './cloudwatch-errors.js';
 import { joinMultiline } from './multiline.js';
 import {
-  SourceError,
-  type EventRef,
-  type LogEvent,
-  type LogSource,
-  type TimeRange,
-  type WindowName,
-} from './types.js';
+  createRateLimiter,
+  DEFAULT_REQUESTS_PER_SECOND,
+  realClock,
+  type Clock,
+  type RateLimiter,
+} from './rate-limit.js';
+import type { EventRef, LogEvent, LogSource, TimeRange, WindowName } from './types.js';
 
-/** The SDK's attempts per request, first try included; it backs off up to 0.5s, 1s, 2s between them. */
-export const DEFAULT_MAX_ATTEMPTS = 4;
+export {
+  createCloudWatchClient,
+  DEFAULT_CONNECTION_TIMEOUT_MS,
+  DEFAULT_MAX_ATTEMPTS,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  type CloudWatchClientOptions,
+} from './cloudwatch-client.js';
+export { isRetryable } from './cloudwatch-errors.js';
+export {
+  createRateLimiter,
+  DEFAULT_REQUESTS_PER_SECOND,
+  type Clock,
+  type RateLimiter,
+} from './rate-limit.js';
+
 /**
  * When the SDK gives up on throttling or a server error, the call is sent again this many
  * times, after a pause that doubles from RETRY_BASE_MS (with jitter, at most RETRY_MAX_MS):
@@ -29,86 +46,10 @@ export const DEFAULT_MAX_ATTEMPTS = 4;
 export const DEFAULT_RETRIES = 3;
 export const DEFAULT_RETRY_BASE_MS = 2_000;
 export const DEFAULT_RETRY_MAX_MS = 20_000;
-/** Until the response headers arrive, per attempt. */
-export const DEFAULT_REQUEST_TIMEOUT_MS = 20_000;
-export const DEFAULT_CONNECTION_TIMEOUT_MS = 5_000;
 /** One FilterLogEvents call including the SDK's retries and backoff. */
 export const DEFAULT_CALL_TIMEOUT_MS = 90_000;
-/** FilterLogEvents is limited per account and region (5 requests/second by default). */
-export const DEFAULT_REQUESTS_PER_SECOND = 5;
 /** loggedAnything follows empty pages this many times before it gives up (answers false). */
 const MAX_PROBE_CALLS = 10;
-
-export interface CloudWatchClientOptions {
-  region?: string;
-  maxAttempts?: number;
-  requestTimeoutMs?: number;
-  connectionTimeoutMs?: number;
-  /**
-   * The agent for every connection. Default: one that honours HTTPS_PROXY / HTTP_PROXY /
-   * NO_PROXY of `env` (the SDK ignores them unless given an agent), none without a proxy.
-   */
-  agent?: HttpAgent;
-  env?: NodeJS.ProcessEnv;
-}
-
-/**
- * A client with the SDK's standard credential chain and endpoint resolution (so
- * AWS_ENDPOINT_URL_CLOUDWATCH_LOGS / AWS_ENDPOINT_URL apply), bounded retries, and request
- * timeouts that fail the attempt: without `throwOnRequestTimeout` the SDK only logs a warning.
- */
-export function createCloudWatchClient(
-  options: CloudWatchClientOptions = {},
-): CloudWatchLogsClient {
-  const agent = options.agent ?? proxyAgent(options.env ?? process.env);
-  return new CloudWatchLogsClient({
-    ...(options.region ? { region: options.region } : {}),
-    maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-    requestHandler: {
-      requestTimeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
-      connectionTimeout: options.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS,
-      throwOnRequestTimeout: true,
-      // One agent for both schemes: endpoints are https, local ones (tests, some VPC setups) http.
-      ...(agent && { httpAgent: agent, httpsAgent: agent as HttpsAgent }),
-    },
-  });
-}
-
-export interface RateLimiter {
-  /** Resolves when the caller may send one request; rejects when the signal aborts first. */
-  acquire(signal?: AbortSignal): Promise<void>;
-}
-
-export interface Clock {
-  now(): number;
-  sleep(ms: number, signal?: AbortSignal): Promise<void>;
-}
-
-const realClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms, signal) => sleep(ms, undefined, { signal }),
-};
-
-/**
- * A token bucket of capacity one: requests are spaced 1/perSecond apart, in the order they
- * asked. Shared by all sources of a run, so several log groups together stay within the quota.
- */
-export function createRateLimiter(perSecond: number, clock: Clock = realClock): RateLimiter {
-  if (!(perSecond > 0) || !Number.isFinite(perSecond)) {
-    throw new RangeError(`requests per second must be a positive number, got ${perSecond}`);
-  }
-  const interval = 1000 / perSecond;
-  let nextSlot = -Infinity;
-  return {
-    async acquire(signal) {
-      signal?.throwIfAborted();
-      const now = clock.now();
-      const slot = Math.max(now, nextSlot);
-      nextSlot = slot + interval;
-      if (slot > now) await clock.sleep(slot - now, signal);
-    },
-  };
-}
 
 export interface CloudWatchSourceOptions {
   client: CloudWatchLogsClient;
@@ -158,24 +99,6 @@ async function* toAsync<T>(items: T[]): AsyncIterable<T> {
 
 /** A page the service sends at most; asking for less only near the cap. */
 const MAX_PAGE_EVENTS = 10_000;
-
-const RETRYABLE = new Set([
-  'ThrottlingException',
-  'Throttling',
-  'TooManyRequestsException',
-  'RequestLimitExceeded',
-  'ServiceUnavailableException',
-  'ServiceUnavailable',
-  'InternalFailure',
-  'InternalServerError',
-]);
-
-/** Throttling and server errors, which a later attempt may get past. */
-export function isRetryable(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-  return RETRYABLE.has(error.name) || status === 429 || (status !== undefined && status >= 500);
-}
 
 const ARN = /^arn:aws[\w-]*:logs:([a-z0-9-]+):(\d{12}):log-group:(.+)$/;
 
@@ -350,8 +273,15 @@ export class CloudWatchSource implements LogSource {
           await this.clock.sleep(pause, signal);
           continue;
         }
-        const filtered = Boolean(input.filterPattern);
-        throw await this.translate(error, doing, filtered, deadline.aborted, attempts);
+        throw translateError(error, {
+          source: this.name,
+          doing,
+          filtered: Boolean(input.filterPattern),
+          timedOut: deadline.aborted,
+          attempts,
+          callTimeoutMs: this.callTimeoutMs,
+          region: await this.region(),
+        });
       }
     }
   }
@@ -360,113 +290,6 @@ export class CloudWatchSource implements LogSource {
   private backoff(round: number): number {
     const pause = Math.min(this.retryMaxMs, this.retryBaseMs * 2 ** round);
     return Math.round(pause / 2 + (pause / 2) * this.random());
-  }
-
-  private async translate(
-    error: unknown,
-    doing: string,
-    filtered: boolean,
-    timedOut: boolean,
-    attempts: number,
-  ): Promise<SourceError> {
-    const { name, message } = describe(error);
-    const region = await this.region();
-    const group = `log group ${this.name}`;
-    const said = message ? ` (AWS: ${oneLine(message)})` : '';
-    const fail = (text: string) =>
-      new SourceError(this.name, `CloudWatch Logs, ${group}, ${doing}: ${text}`, { cause: error });
-
-    if (timedOut || name === 'TimeoutError' || name === 'AbortError') {
-      const limit = timedOut ? `${this.callTimeoutMs / 1000}s` : 'the request timeout';
-      return fail(
-        `no answer within ${limit}${attempts > 1 ? ` over ${attempts} attempts` : ''}. ` +
-          'Check network access to CloudWatch Logs from the runner (VPC endpoint, proxy, ' +
-          'AWS_ENDPOINT_URL_CLOUDWATCH_LOGS).',
-      );
-    }
-    switch (name) {
-      case 'ResourceNotFoundException':
-        return fail(
-          `the log group was not found in region ${region}. Check the name in log-groups and ` +
-            `the aws-region input${said}.`,
-        );
-      case 'AccessDeniedException':
-        return fail(
-          `access denied. The role needs logs:FilterLogEvents on ${this.resourceArn(region)}${said}.`,
-        );
-      case 'InvalidParameterException':
-        // The service's message rarely says "filter pattern"; when we sent one and the message
-        // names no other parameter, the pattern is what it rejected.
-        if (filtered && !/logGroup|startTime|endTime|nextToken|limit|time range/i.test(message)) {
-          return fail(
-            `CloudWatch rejected the filter pattern. Fix the filter-pattern input ` +
-              `(CloudWatch filter pattern syntax)${said}.`,
-          );
-        }
-        return fail(`CloudWatch rejected the request${said}.`);
-      case 'ThrottlingException':
-      case 'LimitExceededException':
-        return fail(
-          `still throttled after ${attempts} attempts. FilterLogEvents is limited per account ` +
-            'and region and shared with everything else reading logs there: retry later, read ' +
-            'fewer log groups, or ask AWS for a higher quota.',
-        );
-      case 'UnrecognizedClientException':
-      case 'InvalidClientTokenId':
-        return fail(
-          `AWS does not recognise the credentials in region ${region}${said}. Either they are ` +
-            'invalid, or they are not valid in that region (an opt-in region not enabled for ' +
-            'the account, another partition): check the aws-region input, and configure ' +
-            'credentials before this step, e.g. with aws-actions/configure-aws-credentials.',
-        );
-      case 'ExpiredTokenException':
-      case 'ExpiredToken':
-      case 'InvalidSignatureException':
-      case 'IncompleteSignatureException':
-      case 'MissingAuthenticationTokenException':
-      case 'CredentialsProviderError':
-        return fail(
-          `AWS credentials are missing, invalid or expired${said}. Configure them before this ` +
-            'step, e.g. with aws-actions/configure-aws-credentials (role-to-assume, and ' +
-            '`id-token: write` in the workflow permissions).',
-        );
-    }
-    if (/region is missing/i.test(message)) {
-      return fail('no AWS region. Set the aws-region input, or AWS_REGION.');
-    }
-    if (/could not load credentials|credential/i.test(message)) {
-      return fail(
-        `no usable AWS credentials${said}. Configure them before this step, e.g. with ` +
-          'aws-actions/configure-aws-credentials.',
-      );
-    }
-    if (isRetryable(error)) {
-      return fail(
-        `CloudWatch Logs kept failing (${name}) over ${attempts} attempts, a problem on the ` +
-          `service's side: retry later${said}.`,
-      );
-    }
-    const { code, hostname } = (error ?? {}) as { code?: unknown; hostname?: unknown };
-    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
-      const host = typeof hostname === 'string' ? ` ${hostname}` : '';
-      return fail(
-        `the endpoint${host} does not resolve (${code}). Check the aws-region input ` +
-          `(now ${region}) and AWS_ENDPOINT_URL_CLOUDWATCH_LOGS / AWS_ENDPOINT_URL, then DNS ` +
-          'from the runner.',
-      );
-    }
-    if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) {
-      return fail(
-        `could not reach CloudWatch Logs (${code}). Check network access from the runner ` +
-          '(VPC endpoint, HTTPS_PROXY / NO_PROXY, AWS_ENDPOINT_URL_CLOUDWATCH_LOGS).',
-      );
-    }
-    return fail(`${name || 'error'}${message ? `: ${oneLine(message)}` : ''}.`);
-  }
-
-  private resourceArn(region: string): string {
-    if (this.name.startsWith('arn:')) return `${this.name}:*`;
-    return `arn:aws:logs:${region}:<account-id>:log-group:${this.name}:*`;
   }
 
   private async region(): Promise<string> {
@@ -507,10 +330,4 @@ export function createCloudWatchSources(options: CloudWatchSourcesOptions): LogS
         log: options.log,
       }),
   );
-}
-
-function describe(error: unknown): { name: string; message: string; attempts: number } {
-  if (!(error instanceof Error)) return { name: '', message: String(error), attempts: 1 };
-  const metadata = (error as { $metadata?: { attempts?: number } }).$metadata;
-  return { name: error.name, message: error.message, attempts: metadata?.attempts ?? 1 };
 }
