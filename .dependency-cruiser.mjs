@@ -39,14 +39,16 @@ export default {
   forbidden: [
     {
       name: 'no-circular',
-      comment: 'An import cycle: modules that need each other cannot be read, tested or moved alone.',
+      comment:
+        'An import cycle: modules that need each other cannot be read, tested or moved alone.',
       severity: 'error',
       from: {},
       to: { circular: true },
     },
     {
       name: 'leaves-import-only-leaves',
-      comment: 'Leaf modules (text, redact, proxy, version, inputs, time, levels, json-message) are used by every layer, so they depend on no layer.',
+      comment:
+        'Leaf modules (text, redact, proxy, version, inputs, time, levels, json-message) are used by every layer, so they depend on no layer.',
       severity: 'error',
       from: { path: LEAVES },
       to: { path: '^src/', pathNot: LEAVES },

@@ -1,5 +1,11 @@
-import { DEFAULT_ALPHA, DEFAULT_MIN_EVENTS, DEFAULT_MIN_RATIO } from './compare/index.js';
-import { VERDICTS, type Verdict } from './compare/verdict.js';
+import {
+  DEFAULT_ALPHA,
+  DEFAULT_MIN_EVENTS,
+  DEFAULT_MIN_RATIO,
+  VERDICTS,
+  type Verdict,
+} from './compare/index.js';
+
 import {
   ConfigError,
   INPUT,

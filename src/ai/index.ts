@@ -7,8 +7,8 @@ import type { ModelAnswer } from './schema.js';
 import { statisticsAnalysis } from './statistics.js';
 import type { Analysis, AnalysisResult, Evidence, Usage } from './types.js';
 
-export type { Analysis, AnalysisResult, Evidence, PromptSummary, Usage } from './types.js';
-export { buildPrompt, estimateTokens, type Prompt } from './prompt.js';
+export type { Analysis, AnalysisResult, Evidence, Usage } from './types.js';
+export { buildPrompt, estimateTokens } from './prompt.js';
 export { createClaudeClient } from './claude.js';
 export { costInDollars, formatCost, priceOf } from './prices.js';
 

@@ -1,5 +1,4 @@
-import type { Commit, Suspect } from '../commits/index.js';
-import { distinctiveTokens, stackFrameNames } from '../commits/suspects.js';
+import { distinctiveTokens, stackFrameNames, type Commit, type Suspect } from '../commits/index.js';
 import type { Finding } from '../compare/index.js';
 import { formatP } from '../compare/index.js';
 import { redact } from '../redact.js';

@@ -14,12 +14,10 @@ import {
 import { burstNotes, sourceNotes, trendNotes } from './wording.js';
 
 export { VERDICTS, type Verdict } from './verdict.js';
-export type { Trend } from './traffic.js';
 export {
   DEFAULT_ALPHA,
   DEFAULT_MIN_EVENTS,
   DEFAULT_MIN_RATIO,
-  THIN_RATIO,
   type CompareInput,
   type CompareOptions,
   type Comparison,

@@ -1,4 +1,4 @@
-export type { Report, ReportContext, ReportSignature, IsoWindow } from './types.js';
-export { buildReport, type ReportInput } from './build.js';
-export { renderMarkdown, escapeInline, inlineCode, MAX_COMMENT_CHARS } from './markdown.js';
-export { outcomeOf, type Outcome } from './outcome.js';
+export type { Report, ReportContext, ReportSignature } from './types.js';
+export { buildReport } from './build.js';
+export { renderMarkdown, escapeInline, MAX_COMMENT_CHARS } from './markdown.js';
+export { outcomeOf } from './outcome.js';

@@ -23,13 +23,7 @@ import {
 } from './rate-limit.js';
 import type { EventRef, LogEvent, LogSource, TimeRange, WindowName } from './types.js';
 
-export {
-  createCloudWatchClient,
-  DEFAULT_CONNECTION_TIMEOUT_MS,
-  DEFAULT_MAX_ATTEMPTS,
-  DEFAULT_REQUEST_TIMEOUT_MS,
-  type CloudWatchClientOptions,
-} from './cloudwatch-client.js';
+export { createCloudWatchClient } from './cloudwatch-client.js';
 export { isRetryable } from './cloudwatch-errors.js';
 export {
   createRateLimiter,
