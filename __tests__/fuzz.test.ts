@@ -13,25 +13,23 @@ import fc from 'fast-check';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { createClaudeClient } from '../src/ai/index.js';
-import { main, type Io } from '../src/commands.js';
 import type { CommitRange } from '../src/commits/index.js';
 import { compare } from '../src/compare/index.js';
 import { VERDICTS, type Verdict } from '../src/compare/verdict.js';
-import { runPipeline, windowsFor, type PipelineConfig } from '../src/pipeline.js';
+import { runPipeline, windowsFor } from '../src/pipeline.js';
 import { outcomeOf, renderMarkdown, type Report } from '../src/report/index.js';
 import { mineSignatures } from '../src/signatures/index.js';
 import { LEVELS } from '../src/signatures/classify.js';
 import { POSITIVES } from '../__fixtures__/secrets.js';
 import { messageReply, startFakeAnthropic, type FakeAnthropic } from './fakes/anthropic.js';
 import { linkTargets, renderGfm } from './helpers/gfm.js';
-import { memorySource, repeat } from './helpers/memory-source.js';
+import { runCli } from './helpers/cli.js';
+import { memorySource, pipelineConfig, repeat } from './helpers/memory-source.js';
 
 /** Seeded for CI; FUZZ_SEED and FUZZ_RUNS explore further on a workstation. */
 const SEED = Number(process.env.FUZZ_SEED ?? 20261202);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 1);
-const MINUTE = 60_000;
 const REPOSITORY = 'https://github.com/acme/shop';
 const RUN = `${REPOSITORY}/actions/runs/42`;
 const OUR_LINKS = [`${REPOSITORY}/commit/`, RUN, 'https://eu-west-1.console.aws.amazon.com/'];
@@ -43,15 +41,7 @@ const HEADLINE: Record<Verdict, string> = {
   clean: '### 🟢 Clean',
 };
 
-const config: PipelineConfig = {
-  logGroups: ['/ecs/checkout'],
-  deployedAt: 60 * MINUTE,
-  deployedAtSource: 'input',
-  soakMs: 10 * MINUTE,
-  baselineMs: 60 * MINUTE,
-  model: 'claude-sonnet-5-5',
-  maxPromptTokens: 20_000,
-};
+const config = pipelineConfig('/ecs/checkout');
 
 /** Words a field of fixed vocabulary holds, and text that tries to break what we print. */
 const HOSTILE_WORDS = [
@@ -313,29 +303,17 @@ describe('fuzzing the CLI on files', () => {
             const afterFile = join(dir, `after-${n}.log`);
             await writeFile(beforeFile, before);
             await writeFile(afterFile, after);
-            let stdout = '';
-            let stderr = '';
-            const io: Io = {
-              stdout: (text) => void (stdout += text),
-              stderr: (text) => void (stderr += text),
-              env: {},
-              stdin: Readable.from([]),
-              now: () => Date.UTC(2026, 11, 2, 12, 0, 0),
-            };
-            const code = await main(
-              [
-                'analyze',
-                '--before',
-                beforeFile,
-                '--after',
-                afterFile,
-                '--fail-on',
-                failOn.join(','),
-                '--json',
-                '-',
-              ],
-              io,
-            );
+            const { code, stdout, stderr } = await runCli([
+              'analyze',
+              '--before',
+              beforeFile,
+              '--after',
+              afterFile,
+              '--fail-on',
+              failOn.join(','),
+              '--json',
+              '-',
+            ]);
             expect([0, 1, 3]).toContain(code);
             expect(stderr).not.toMatch(/\n\s+at /);
             const report = JSON.parse(stdout) as Report;

@@ -5,7 +5,7 @@ import { credentialShaped, findSecretSpans, looksLikeSecret, redact } from '../s
 import { POSITIVES, SURVIVORS } from '../__fixtures__/secrets.js';
 import { renderMarkdown } from '../src/report/index.js';
 import { messageReply, startFakeAnthropic, type FakeAnthropic } from './fakes/anthropic.js';
-import { memorySource, repeat } from './helpers/memory-source.js';
+import { memorySource, pipelineConfig, repeat } from './helpers/memory-source.js';
 
 describe('redact', () => {
   it.each(POSITIVES)('scrubs %s', (_name, line, secret) => {
@@ -97,7 +97,6 @@ describe('redact', () => {
 });
 
 describe('no secret leaves', () => {
-  const MINUTE = 60_000;
   const API_KEY = 'sk-ant-api03-RealLookingKey0123456789abcdefXYZ';
   const SECRETS = [
     'AKIAIOSFODNN7EXAMPLE',
@@ -142,45 +141,34 @@ describe('no secret leaves', () => {
   });
 
   it('reaches neither the prompt, nor report.json, the comment, the summary or the outputs', async () => {
-    const report = await runPipeline(
-      {
-        logGroups: ['/ecs/auth'],
-        deployedAt: 60 * MINUTE,
-        deployedAtSource: 'input',
-        soakMs: 10 * MINUTE,
-        baselineMs: 60 * MINUTE,
-        model: 'claude-sonnet-5-5',
-        maxPromptTokens: 20_000,
-      },
-      {
-        sources: [
-          memorySource('/ecs/auth', {
-            baseline: repeat(30, (i) => `ERROR cache miss ${i}`),
-            after: [...repeat(5, (i) => `ERROR cache miss ${i}`), ...repeat(30, leakyLine)],
-          }),
-        ],
-        loadCommits: () =>
-          Promise.resolve({
-            notes: [],
-            commits: [
-              {
-                sha: '3f9e8d7c6b5a49382716a5b4c3d2e1f0a9b8c7d6',
-                subject: 'Use the new login (token=ghp_16C7e42F292c6912E7710c838347Ae178B4a)',
-                author: 'Dana <dana.whitfield@example.com>',
-                files: [
-                  {
-                    path: 'src/login.ts',
-                    patch: `@@ -1 +1,2 @@\n+const key = "${API_KEY}";\n+login("password=hunter22")`,
-                  },
-                ],
-              },
-            ],
-          }),
-        claude: createClaudeClient(API_KEY),
-        version: '0.0.0-test',
-        secrets: [API_KEY],
-      },
-    );
+    const report = await runPipeline(pipelineConfig('/ecs/auth'), {
+      sources: [
+        memorySource('/ecs/auth', {
+          baseline: repeat(30, (i) => `ERROR cache miss ${i}`),
+          after: [...repeat(5, (i) => `ERROR cache miss ${i}`), ...repeat(30, leakyLine)],
+        }),
+      ],
+      loadCommits: () =>
+        Promise.resolve({
+          notes: [],
+          commits: [
+            {
+              sha: '3f9e8d7c6b5a49382716a5b4c3d2e1f0a9b8c7d6',
+              subject: 'Use the new login (token=ghp_16C7e42F292c6912E7710c838347Ae178B4a)',
+              author: 'Dana <dana.whitfield@example.com>',
+              files: [
+                {
+                  path: 'src/login.ts',
+                  patch: `@@ -1 +1,2 @@\n+const key = "${API_KEY}";\n+login("password=hunter22")`,
+                },
+              ],
+            },
+          ],
+        }),
+      claude: createClaudeClient(API_KEY),
+      version: '0.0.0-test',
+      secrets: [API_KEY],
+    });
     expect(report.verdict).toBe('regression');
     expect(report.analysis.source).toBe('claude');
 

@@ -186,7 +186,7 @@ async function commentOnPullRequests(
     const published = await publishComments({
       ...github,
       prNumbers: pulls.numbers,
-      markdown: commentMarkdown(report, commentBudget(marker)),
+      markdown: renderMarkdown(report, { maxChars: commentBudget(marker) }),
       marker,
       log: (message) => core.info(message),
     });
@@ -201,11 +201,6 @@ async function commentOnPullRequests(
     warn(`Could not comment: ${errorMessage(error)}`);
     return none;
   }
-}
-
-/** The Markdown that fits the comment; the report's text was scrubbed when it was built. */
-function commentMarkdown(report: Report, budget: number): string {
-  return renderMarkdown(report, { maxChars: budget });
 }
 
 /**

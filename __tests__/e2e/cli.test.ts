@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
-import { main, type Io } from '../../src/commands.js';
+import { main } from '../../src/commands.js';
+import { runCli } from '../helpers/cli.js';
 import { VERSION } from '../../src/version.js';
 
 let dir: string;
@@ -17,22 +18,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function cli(
-  args: string[],
-  stdin = '',
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: Io = {
-    stdout: (text) => void (stdout += text),
-    stderr: (text) => void (stderr += text),
-    env: {},
-    stdin: Readable.from([stdin]),
-    now: () => Date.UTC(2026, 10, 24, 12, 0, 0),
-  };
-  const code = await main(args, io);
-  return { code, stdout, stderr };
-}
+const cli = runCli;
 
 const lines = (count: number, line: (i: number) => string) =>
   Array.from({ length: count }, (_, i) => line(i)).join('\n') + '\n';
