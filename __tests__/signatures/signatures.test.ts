@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from '@jest/globals';
 import { maskLine } from '../../src/signatures/scan.js';
-import { detectKind, detectLevel } from '../../src/signatures/classify.js';
+import { detectKind, eventLevel } from '../../src/signatures/classify.js';
 import {
   mineSignatures,
   signatureId,
@@ -10,7 +10,7 @@ import {
 } from '../../src/signatures/index.js';
 import { OVERFLOW_TEMPLATE, type MaskedLine } from '../../src/signatures/miner.js';
 import { printSignatures } from '../../src/signatures/lines.js';
-import { addMessage } from '../../src/signatures/line.js';
+import { addMessage, EMPTY_MESSAGE } from '../../src/signatures/line.js';
 import { compare } from '../../src/compare/index.js';
 import type { LogSource } from '../../src/sources/types.js';
 import { memorySource } from '../helpers/memory-source.js';
@@ -56,11 +56,23 @@ describe('levels and kinds', () => {
     ['2026-03-01 12:00:00 ERROR boom', undefined, 'error'],
     ['[WARN] slow', undefined, 'warn'],
     ['{"level":"fatal","msg":"x"}', undefined, 'fatal'],
+    ['{"level":50,"msg":"x"}', undefined, 'error'],
+    ['<11>Mar  1 14:05:00 host app: failed', undefined, 'error'],
+    ['<14>Mar  1 14:05:00 host app: started', undefined, 'info'],
+    ['time=2026-03-01T14:05:00Z level=warn msg="slow query"', undefined, 'warn'],
+    ['ERROR:root:Request failed', undefined, 'error'],
     ['something', '50', 'error'],
     ['something', 'warning', 'warn'],
     ['no level here', undefined, 'unknown'],
-  ])('%s → %s', (line, structured, level) => {
-    expect(detectLevel(line, structured)).toBe(level);
+    // A word inside the message is not a level.
+    ["TypeError: Cannot read properties of undefined (reading 'info')", undefined, 'error'],
+    ['request failed: debug endpoint returned an error', undefined, 'unknown'],
+    ['2026-03-01 12:00:00 connection reset, retrying at info level', undefined, 'unknown'],
+    ['panic: runtime error: index out of range', undefined, 'error'],
+  ])('level from the structure only: %s → %s', (line, structured, level) => {
+    const miner = new TemplateMiner();
+    const header = addMessage(miner, line).level;
+    expect(eventLevel(line, line, structured, header, false)).toBe(level);
   });
 
   it.each([
@@ -192,10 +204,17 @@ describe('template mining', () => {
     expect(tokenize('{"status":503,"path":"/api"}')).toEqual(['{<STR>:<NUM>,<STR>:<STR>}']);
   });
 
-  it('splits on any whitespace, and gives an empty message no tokens', () => {
+  it('splits on any whitespace, and never gives an empty template', () => {
     expect(tokenize('a\u00a0b\t 12  c')).toEqual(['a', 'b', '<NUM>', 'c']);
-    expect(tokenize('')).toEqual([]);
-    expect(tokenize(' \t ')).toEqual([]);
+    expect(tokenize('')).toEqual([EMPTY_MESSAGE]);
+    expect(tokenize(' \t ')).toEqual([EMPTY_MESSAGE]);
+    expect(tokenize('\n\n<--- Last few GCs --->\n')).toEqual([
+      '<---',
+      'Last',
+      'few',
+      'GCs',
+      '--->',
+    ]);
   });
 
   it('gives a masked line seen before the template it joined, without matching again', () => {
@@ -217,8 +236,12 @@ describe('template mining', () => {
       pieces: () => [text],
     });
     const texts = Array.from({ length: 12 }, (_, i) => `event${'x'.repeat(i)} happened`);
-    const first = texts.map((text) => miner.addMasked(colliding(text), (t) => t.split(' ')));
-    const again = texts.map((text) => miner.addMasked(colliding(text), (t) => t.split(' ')));
+    const first = texts.map((text) =>
+      miner.addMasked(colliding(text), (t) => ({ tokens: t.split(' ') })),
+    );
+    const again = texts.map((text) =>
+      miner.addMasked(colliding(text), (t) => ({ tokens: t.split(' ') })),
+    );
     expect(again).toEqual(first);
     expect(first.map((template) => template.tokens.join(' '))).toEqual(texts);
     expect(first.every((template) => template.size === 2)).toBe(true);

@@ -1,7 +1,14 @@
 import { burstiness } from './bursts.js';
 import { decide } from './decision.js';
 import { holmAdjust } from './stats.js';
-import { byImportance, exposureOf, testSignature, toFinding } from './test.js';
+import {
+  byImportance,
+  contextFinding,
+  exposureOf,
+  isContext,
+  testSignature,
+  toFinding,
+} from './test.js';
 import { commonTrend, trendsExcludingEach, type Trend } from './traffic.js';
 import {
   DEFAULT_ALPHA,
@@ -63,9 +70,15 @@ export function compare(input: CompareInput, options: CompareOptions = {}): Comp
   const tests = mined.signatures.map((signature, i) =>
     testSignature(signature, bursts[i].factor, trends[i], windows, parameters.minRatio),
   );
-  const adjusted = holmAdjust(tests.map((test) => test.pValue));
+  // INFO and DEBUG lines a filter selected are context: never flagged, and not in the family.
+  const errors = mined.signatures.flatMap((signature, i) => (isContext(signature) ? [] : [i]));
+  const adjustedErrors = holmAdjust(errors.map((i) => tests[i].pValue));
+  const adjusted = mined.signatures.map(() => 1);
+  errors.forEach((signature, rank) => (adjusted[signature] = adjustedErrors[rank]));
   const findings = mined.signatures.map((signature, i) =>
-    toFinding(signature, tests[i], adjusted[i], windows, parameters),
+    isContext(signature)
+      ? contextFinding(signature, tests[i], windows, parameters)
+      : toFinding(signature, tests[i], adjusted[i], windows, parameters),
   );
   findings.sort(byImportance);
   const notes = [

@@ -2,6 +2,7 @@
 import type { Signature } from '../signatures/index.js';
 import { binomialLowerTail, binomialUpperTail, clopperPearson } from './stats.js';
 import type { CompareInput, CompareOptions, Exposure, Finding, Status, Test } from './types.js';
+import { formatDuration } from '../text.js';
 import { explain } from './wording.js';
 
 /**
@@ -90,6 +91,26 @@ export function toFinding(
   };
   finding.why = explain(finding, test, { significant, enough }, windows, parameters);
   return finding;
+}
+
+/** INFO and DEBUG lines: what a filter selected for a word (`timeout`), not errors. */
+export function isContext(signature: Signature): boolean {
+  return signature.level === 'info' || signature.level === 'debug';
+}
+
+/** A context signature as a finding: its rates and interval, never flagged. */
+export function contextFinding(
+  signature: Signature,
+  test: Test,
+  windows: Exposure,
+  parameters: Required<CompareOptions>,
+): Finding {
+  const finding = toFinding(signature, test, 1, windows, parameters);
+  const counts = `${signature.before} in ${formatDuration(windows.baselineMs)} → ${signature.after} in ${formatDuration(windows.afterMs)}`;
+  return {
+    ...finding,
+    why: `${counts}: ${signature.level.toUpperCase()}-level lines, kept as context and never flagged as errors`,
+  };
 }
 
 /** 95% interval of the rate ratio, from the Clopper–Pearson interval of the after window's share. */

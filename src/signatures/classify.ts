@@ -1,30 +1,54 @@
-import { higherLevel, LEVEL_WORDS, levelOf, LEVELS, type Level } from '../levels.js';
+import { higherLevel, levelOf, LEVELS, type Level } from '../levels.js';
+import { keyLine } from './failure.js';
 
 export { higherLevel, LEVELS, type Level };
 
 /** What kind of failure a signature is, as far as its text tells. */
 export type Kind = 'oom' | 'crash' | 'exception' | 'http-5xx' | 'timeout' | 'error';
 
-/** A level word at a word boundary, longest words first so that WARNING is not read as WARN. */
-const LEVEL_IN_HEADER = new RegExp(
-  `(?<![A-Za-z])(${Object.keys(LEVEL_WORDS)
-    .sort((a, b) => b.length - a.length)
-    .join('|')})(?![A-Za-z])`,
-  'i',
-);
-const JSON_LEVEL = /"(?:level|severity|levelname)"\s*:\s*"?(\w+)"?/i;
+const JSON_LEVEL = /"(?:level|severity|levelname|log\.level)"\s*:\s*"?(\w+)"?/i;
+/** `<11>` before a syslog line: the priority, whose low three bits are the severity. */
+const SYSLOG_PRIORITY = /^<(\d{1,3})>/;
+const SYSLOG_SEVERITIES: readonly Level[] = [
+  'fatal',
+  'fatal',
+  'fatal',
+  'error',
+  'warn',
+  'info',
+  'info',
+  'debug',
+];
+/** An uncaught exception, a traceback, a panic or a fatal error, at the start of a message. */
+const UNCAUGHT =
+  /^(?:Traceback \(most recent call last\)|panic: |fatal error: |FATAL ERROR: |Exception in thread |Uncaught |(?:[\w$]+\.)*[\w$]*(?:Exception|Error)(?: \[\w+\])?: )/;
 
-/** Reads the level from a structured field, else from the first 120 characters of the line. */
-export function detectLevel(message: string, structuredLevel?: string): Level {
-  if (structuredLevel) {
-    const level = levelOf(structuredLevel);
-    if (level) return level;
-  }
-  const head = message.slice(0, 120);
-  const json = JSON_LEVEL.exec(head);
-  const word = json?.[1] ?? LEVEL_IN_HEADER.exec(head)?.[1];
-  if (!word) return 'unknown';
-  return levelOf(word) ?? 'unknown';
+/**
+ * The level an event's structure gives (`message` as read, `text` its message field): the source's level field (JSON `level`, `severity`,
+ * pino's numbers), a JSON line's level, a syslog priority, else the header's level word that
+ * the miner found (`headerWord`). A word inside the message is not a level. With none of these,
+ * an uncaught exception, traceback or panic (`failed`: the event has a trace) is an error.
+ */
+export function eventLevel(
+  message: string,
+  text: string,
+  structuredLevel: string | undefined,
+  headerWord: string | undefined,
+  failed: boolean,
+): Level {
+  const structured =
+    (structuredLevel && levelOf(structuredLevel)) ||
+    (message.charCodeAt(0) === 123 && levelOf(JSON_LEVEL.exec(message)?.[1] ?? '')) ||
+    syslogLevel(message) ||
+    (headerWord && levelOf(headerWord));
+  if (structured) return structured;
+  return failed || UNCAUGHT.test(keyLine(text).trimStart()) ? 'error' : 'unknown';
+}
+
+function syslogLevel(message: string): Level | undefined {
+  if (message.charCodeAt(0) !== 60) return undefined;
+  const priority = SYSLOG_PRIORITY.exec(message);
+  return priority ? SYSLOG_SEVERITIES[Number(priority[1]) & 7] : undefined;
 }
 
 const KIND_RULES: ReadonlyArray<readonly [Kind, RegExp]> = [

@@ -2,9 +2,11 @@ import { createHash } from 'node:crypto';
 import { redact, redactTemplate, secretValues } from '../redact.js';
 import { detach, errorMessage, wellFormed } from '../text.js';
 import type { EventRef, LogSource, TimeRange, WindowName } from '../sources/types.js';
-import { detectKind, detectLevel, higherLevel, type Kind, type Level } from './classify.js';
-import { addMessage } from './line.js';
-import { TemplateMiner, type MinerOptions, type Template } from './miner.js';
+import { detectKind, eventLevel, higherLevel, type Kind, type Level } from './classify.js';
+import { failureOf } from './failure.js';
+import { SignatureKeys } from './keys.js';
+import { addText, messageOf } from './line.js';
+import { TemplateMiner, type MinerOptions } from './miner.js';
 
 export type { Kind, Level } from './classify.js';
 export { TemplateMiner } from './miner.js';
@@ -97,7 +99,8 @@ export function signatureId(template: string): string {
 }
 
 interface Tally {
-  template: Template;
+  /** The final text, set once every event is in. */
+  text?: string;
   level: Level;
   kind: Kind;
   before: number;
@@ -190,6 +193,7 @@ async function mineSource(
   options: MineOptions,
 ): Promise<SourceResult | { failure: SourceFailure }> {
   const miner = new TemplateMiner(options);
+  const keys = new SignatureKeys();
   const tallies: Tally[] = [];
   const eventsRead = { baseline: 0, after: 0 };
   const truncated: Truncation[] = [];
@@ -205,9 +209,10 @@ async function mineSource(
           continue;
         }
         eventsRead[window]++;
-        const template = addMessage(miner, event.message);
-        const tally = (tallies[template.index] ??= {
-          template,
+        const message = messageOf(event.message);
+        const template = addText(miner, message);
+        const failure = failureOf(message);
+        const tally = (tallies[keys.slotOf(template, failure)] ??= {
           level: 'unknown',
           kind: 'error',
           before: 0,
@@ -217,7 +222,10 @@ async function mineSource(
           buckets: emptyBuckets(bucketMs),
         });
         countInBucket(tally.buckets, window, windows[window], event.timestamp);
-        tally.level = higherLevel(tally.level, detectLevel(event.message, event.level));
+        tally.level = higherLevel(
+          tally.level,
+          eventLevel(event.message, message, event.level, template.level, failure !== undefined),
+        );
         if (tally.kind === 'error') tally.kind = detectKind(event.message);
         const examples = window === 'after' ? tally.afterExamples : tally.beforeExamples;
         // Detached: a slice of a message read from a file would keep its whole chunk alive.
@@ -251,6 +259,7 @@ async function mineSource(
         : await source.loggedAnything?.(windows.after, options.signal).catch((error: unknown) => {
             throw new ReadFailure(error);
           });
+    tallies.forEach((tally, slot) => (tally.text = keys.text(slot)));
     return {
       source: source.name,
       tallies: tallies.filter(Boolean),
@@ -319,7 +328,7 @@ function mergeBySignature(results: SourceResult[], keep: number): Signature[] {
   const byId = new Map<string, Signature>();
   for (const result of results) {
     for (const tally of result.tallies) {
-      const final = tally.template.tokens.join(' ');
+      const final = tally.text!;
       const id = signatureId(final);
       const examples = [...tally.afterExamples, ...tally.beforeExamples];
       const existing = byId.get(id);

@@ -1,5 +1,7 @@
+import { failureOf } from './failure.js';
 import { signatureId } from './index.js';
-import { addMessage } from './line.js';
+import { SignatureKeys } from './keys.js';
+import { addText, messageOf } from './line.js';
 import { TemplateMiner } from './miner.js';
 import { NumberSpool } from './spool.js';
 
@@ -22,7 +24,7 @@ const WRITE_CHARS = 1 << 16;
 
 /**
  * Mines every record as one line. Ids are hashes of final templates, so per-line output needs two
- * passes: the first keeps only each line's template index (spooled to a temporary file past one
+ * passes: the first keeps only each line's signature slot (see keys.ts) (spooled to a temporary file past one
  * chunk, so memory stays bounded), the second prints.
  */
 export async function printSignatures(
@@ -30,22 +32,24 @@ export async function printSignatures(
   options: PrintOptions,
 ): Promise<void> {
   const miner = new TemplateMiner();
+  const keys = new SignatureKeys();
+  const sizes: number[] = [];
   const indexes = options.perLine ? new NumberSpool(options.spoolChunk) : undefined;
   // The first line of each template: a constant word of the template is in it.
   const valuesOf: string[][] = [];
   try {
     let count = 0;
     for await (const message of messages) {
-      const template = addMessage(miner, message);
-      indexes?.push(template.index);
-      if (template.size === 1 && options.findValues) {
-        valuesOf[template.index] = options.findValues(message);
-      }
+      const text = messageOf(message);
+      const slot = keys.slotOf(addText(miner, text), failureOf(text));
+      indexes?.push(slot);
+      sizes[slot] = (sizes[slot] ?? 0) + 1;
+      if (sizes[slot] === 1 && options.findValues) valuesOf[slot] = options.findValues(message);
       count++;
     }
     // Templates merged while mining share one text, so they are counted together here.
-    const raw = miner.templates.map((template) => {
-      const text = template.tokens.join(' ');
+    const raw = Array.from({ length: keys.size }, (_, slot) => {
+      const text = keys.text(slot);
       return { id: signatureId(text), template: text };
     });
     const valuesById = new Map<string, string[]>();
@@ -66,7 +70,7 @@ export async function printSignatures(
       writeLines(indexes, finals, options.write);
       return;
     }
-    printTotals(miner, finals, count, options.write);
+    printTotals(sizes, finals, count, options.write);
   } finally {
     indexes?.close();
   }
@@ -90,15 +94,15 @@ function writeLines(
 }
 
 function printTotals(
-  miner: TemplateMiner,
+  sizes: number[],
   finals: { id: string; template: string }[],
   count: number,
   write: (text: string) => void,
 ): void {
   const totals = new Map<string, { id: string; template: string; size: number }>();
-  miner.templates.forEach((template, i) => {
-    const total = totals.get(finals[i].id) ?? { ...finals[i], size: 0 };
-    total.size += template.size;
+  finals.forEach((final, slot) => {
+    const total = totals.get(final.id) ?? { ...final, size: 0 };
+    total.size += sizes[slot] ?? 0;
     totals.set(total.id, total);
   });
   const ranked = [...totals.values()].sort((a, b) => b.size - a.size || a.id.localeCompare(b.id));

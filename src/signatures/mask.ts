@@ -3,6 +3,7 @@
  * placeholders, so that two occurrences of one error read the same.
  */
 import { detach } from '../text.js';
+import { isErrorCode } from './failure.js';
 
 // Word boundaries that treat `_` and letters as part of a word, so `log4j`, `sha256`, `v2` and
 // `http2` stay literal while `id=42` and `user-1234` lose their numbers. Before a digit, `\b`
@@ -11,6 +12,8 @@ const B = '\\b';
 const E = '(?![A-Za-z0-9_])';
 const MONTH = '(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)';
 const DAY = '(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)';
+/** Epoch seconds or milliseconds of this century: numbers, not hex. */
+const EPOCH = '1(?:\\d{9}|\\d{12})';
 /** A minus sign: a `-` that follows neither a word nor another `-`. */
 const SIGN = '(?:(?<![\\w-])-)?';
 
@@ -85,9 +88,11 @@ const WORD_MASKS: readonly Mask[] = [
   // masked apart and then joined)
   mask(/\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?/g, '<TS>'),
   mask(new RegExp(`${B}(?:\\d{1,3}\\.){3}\\d{1,3}(?::\\d{1,5})?${E}`, 'g'), '<IP>'),
-  // Host names with a port: db.internal:5432
-  mask(/(?<![\w.-])(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}:\d{1,5}(?!\w)/g, '<HOST>', (text) =>
-    /[A-Za-z]:\d/.test(text),
+  // Host names with a port: db.internal:5432 (not a source file and its line: db.php:42)
+  mask(
+    /(?<![\w.-])(?:[A-Za-z0-9-]+\.)+(?!(?:php|py|java|js|mjs|cjs|jsx|ts|tsx|go|rb|cc|cpp|cxx|hpp|cs|kt|scala|rs|ex|exs|erl|swift|pl|lua|sh|groovy|clj)(?![A-Za-z]))[A-Za-z]{2,}:\d{1,5}(?!\w)/g,
+    '<HOST>',
+    (text) => /[A-Za-z]:\d/.test(text),
   ),
   // Other dates and times made of digit groups: 2005.06.03, 17/06/09, 20171223-22:15:29:606
   mask(
@@ -104,8 +109,8 @@ const WORD_MASKS: readonly Mask[] = [
   mask(new RegExp(`${B}0x[0-9a-fA-F]+${E}`, 'g'), '<HEX>', (text) => text.includes('0x')),
   // Identifiers built around a long number: blk_-3886, job_1445144423722_0020, KB3084135.
   mask(/(?<![\w-])[A-Za-z][A-Za-z_]*[-_]{0,2}\d{4,}(?:[-_.][A-Za-z0-9]+)*(?!\w)/g, '<ID>'),
-  // Long hex runs with at least one digit: hashes, trace ids, object addresses.
-  mask(new RegExp(`\\b(?=[0-9a-fA-F]*\\d)[0-9a-fA-F]{8,}${E}`, 'g'), '<HEX>'),
+  // Long hex runs with at least one digit: hashes, trace ids, object addresses; not epoch times.
+  mask(new RegExp(`\\b(?!${EPOCH}${E})(?=[0-9a-fA-F]*\\d)[0-9a-fA-F]{8,}${E}`, 'g'), '<HEX>'),
   // Quoted values, not apostrophes inside words: 'user_id', "alt0"
   mask(/(?<![\w'])'[^'\s]*'(?![\w'])|(?<![\w"])"[^"\s]*"(?![\w"])/g, '<STR>'),
   // Numbers, with a sign and a unit: 42, -7, 3.5, 120ms, 512MiB, 99.9% (not the `-` of `ip-10`)
@@ -122,7 +127,7 @@ const WORD_MASKS: readonly Mask[] = [
 const WHOLE_WORD = new RegExp(
   '^([([{"\'*#=]?)(?:' +
     [
-      '(-?\\d{1,7}(?:\\.\\d+)?(?:ns|us|ms|s|m|h|[KMGT]i?B|B|%)?)',
+      '(-?(?:\\d{1,7}|1\\d{9}|1\\d{12})(?:\\.\\d+)?(?:ns|us|ms|s|m|h|[KMGT]i?B|B|%)?)',
       '(\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(?:[.,]\\d+)?(?:Z|[+-]\\d{2}:?\\d{2})?)',
       '((?:\\d{1,3}\\.){3}\\d{1,3}(?::\\d{1,5})?)',
       '([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})',
@@ -288,6 +293,8 @@ export function maskWordAt(line: string, start: number, end: number, shape: numb
 const FLAG = /(?<=[=:])(?:true|false)(?!\w)/g;
 
 function maskNewWord(original: string): { text: string; keepsShape: boolean } {
+  // Its digits are the code: only the miner, once a code takes many values, makes it a variable.
+  if (isErrorCode(original)) return { text: original, keepsShape: false };
   const word =
     original.includes('true') || original.includes('false')
       ? original.replace(FLAG, '<BOOL>')

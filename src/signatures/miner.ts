@@ -1,3 +1,4 @@
+import { isErrorCode, isErrorName } from './failure.js';
 import { hashText } from './mask.js';
 
 export interface MinerOptions {
@@ -25,6 +26,14 @@ export interface Template {
   /** Templates merged into one share this array, so they end with the same text and id. */
   tokens: string[];
   size: number;
+  /** The level word of the header of the line that started the template, if it had one. */
+  readonly level?: string;
+}
+
+/** A line's tokens, without its header, and the header's level word. */
+export interface Tokenized {
+  tokens: string[];
+  level?: string;
 }
 
 /**
@@ -108,7 +117,7 @@ export class TemplateMiner {
       matches: (pieces) => pieces.join(' ') === text,
       pieces: () => [text],
     };
-    return this.addMasked(line, () => tokens);
+    return this.addMasked(line, () => ({ tokens }));
   }
 
   /**
@@ -116,7 +125,7 @@ export class TemplateMiner {
    * tokenised or matched again. A miner is fed through one of `add` and `addMasked`, not both,
    * as their texts are not comparable.
    */
-  addMasked(line: MaskedLine, tokenize: (masked: string) => string[]): Template {
+  addMasked(line: MaskedLine, tokenize: (masked: string) => Tokenized): Template {
     const hash = line.hash;
     const first = this.seen.get(hash);
     for (let seen = first; seen; seen = seen.next) {
@@ -156,13 +165,14 @@ export class TemplateMiner {
     this.seenCount++;
   }
 
-  private place(tokens: string[]): Node {
+  private place({ tokens, level }: Tokenized): Node {
     const group = this.byLength.get(tokens.length) ?? [];
     let best: Node | undefined;
     let bestScore = -1;
     let sibling: Node | undefined;
     let siblingScore = -1;
     for (const template of group) {
+      if (namesAnotherError(template.tokens, tokens)) continue;
       const score = agreement(template.tokens, tokens);
       if (score < this.similarity) continue;
       if (differsInWords(template.tokens, tokens)) {
@@ -180,6 +190,7 @@ export class TemplateMiner {
       tokens: [...tokens],
       size: 1,
       family: { members: [], words: new Map() },
+      ...(level !== undefined && { level }),
     };
     this.templates.push(template);
     group.push(template);
@@ -223,7 +234,7 @@ export class TemplateMiner {
       // Capitals name states and codes (RUNNING, ETIMEDOUT): events, not values of a variable.
       const varying = differingPositions(members);
       const named = members.filter((member) =>
-        varying.some((position) => CONSTANT.test(member.tokens[position])),
+        varying.some((position) => isName(member.tokens[position])),
       );
       const others = members.filter((member) => !named.includes(member));
       family.members.push(...named);
@@ -303,6 +314,29 @@ const WORD = /^[^\w<]?[A-Za-z](?:[A-Za-z_-]*[A-Za-z]\d?)?[^\w>]?$/;
 /** A word in capitals, possibly quoted or followed by punctuation: `RUNNING`, `"GET`, `FAILED.` */
 const CONSTANT = /^[^\w<]?[A-Z][A-Z\d_]*[A-Z\d][^\w>]?$/;
 
+/**
+ * Words that name an event, never a value of a variable: capitals (states and codes such as
+ * `RUNNING`, `ETIMEDOUT`), level words and error names.
+ */
+function isName(token: string): boolean {
+  return (
+    (CONSTANT.test(token) && !isErrorCode(token)) || LEVEL_WORD.test(token) || isErrorName(token)
+  );
+}
+
+const LEVEL_WORD =
+  /^[[<(]?(?:trace|debug|info|notice|warn|warning|error|err|severe|critical|crit|fatal)[\]>):,]?$/i;
+
+/** Whether the line and the template name two different errors at one position: never one. */
+function namesAnotherError(template: string[], tokens: string[]): boolean {
+  for (let i = 0; i < tokens.length; i++) {
+    if (template[i] !== tokens[i] && (isErrorName(template[i]) || isErrorName(tokens[i]))) {
+      return true;
+    }
+  }
+  return false;
+}
+
 /** Positions where the tokens of these templates are not all the same. */
 function differingPositions(members: Node[]): number[] {
   const head = members[0]?.tokens ?? [];
@@ -313,11 +347,16 @@ function differingPositions(members: Node[]): number[] {
   return positions;
 }
 
+/** A plain word, or an error code, which stays literal until it has taken many values. */
+function isWord(token: string): boolean {
+  return WORD.test(token) || isErrorCode(token);
+}
+
 /** Whether the line may be another event than the template: two different plain words. */
 function differsInWords(template: string[], tokens: string[]): boolean {
   for (let i = 0; i < tokens.length; i++) {
     const a = template[i];
-    if (a !== tokens[i] && a !== WILDCARD && WORD.test(a) && WORD.test(tokens[i])) return true;
+    if (a !== tokens[i] && a !== WILDCARD && isWord(a) && isWord(tokens[i])) return true;
   }
   return false;
 }
