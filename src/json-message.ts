@@ -17,18 +17,41 @@ export const MESSAGE_KEYS = [
 
 /**
  * The message of a JSON line (the first of MESSAGE_KEYS that holds a string), unwrapped from
- * Docker's and Kubernetes' `log`; undefined for a line that is not a JSON object with a message.
+ * Docker's and Kubernetes' `log`, and the object that held it; undefined for a line that is not
+ * a JSON object with a message.
  */
-export function jsonMessage(line: string): string | undefined {
+function unwrap(line: string): { message: string; object: JsonObject } | undefined {
   let object = parseObject(line);
-  let message: string | undefined;
+  let found: { message: string; object: JsonObject } | undefined;
   for (let depth = 0; object && depth < 3; depth++) {
-    const found = firstString(object, MESSAGE_KEYS)?.trimEnd();
-    if (!found) break;
-    message = found;
-    object = parseObject(found);
+    const message = firstString(object, MESSAGE_KEYS)?.trimEnd();
+    if (!message) break;
+    found = { message, object };
+    object = parseObject(message);
   }
-  return message;
+  return found;
+}
+
+/** Where structured loggers keep an error's stack: pino, bunyan, ECS, python-json-logger. */
+const STACK_KEYS = [
+  'err.stack',
+  'error.stack',
+  'error.stack_trace',
+  'stack_trace',
+  'stack',
+  'exc_info',
+];
+
+/**
+ * The message of a JSON line followed by the stack of the error it carries, if any, so that
+ * what failed can be read from it as from a plain-text event.
+ */
+export function jsonEventText(line: string): string | undefined {
+  const found = unwrap(line);
+  if (found === undefined) return undefined;
+  const { message, object } = found;
+  const stack = firstString(object, STACK_KEYS)?.trimEnd();
+  return stack && !message.includes(stack) ? `${message}\n${stack}` : message;
 }
 
 export function firstString(object: JsonObject, keys: string[]): string | undefined {

@@ -2,7 +2,7 @@
 import type { MinedSignatures } from '../signatures/index.js';
 import { formatDuration } from '../text.js';
 import { median } from './stats.js';
-import { rateRatioInterval } from './test.js';
+import { isContext, rateRatioInterval } from './test.js';
 import type { Trend } from './traffic.js';
 import {
   THIN_RATIO,
@@ -76,7 +76,9 @@ export function decide(
     };
   }
 
-  const totals = pooled(findings);
+  // Context lines (INFO, DEBUG) are not errors: they neither make the data thin nor count.
+  const errors = findings.filter((finding) => !isContext(finding));
+  const totals = pooled(errors);
   const baselineText = `${formatDuration(windows.baselineMs)} before`;
   const afterText = `${formatDuration(windows.afterMs)} after`;
   if (totals.after > 0) {
@@ -92,7 +94,7 @@ export function decide(
   return {
     verdict: 'clean',
     reason:
-      `No error signature rose significantly (${findings.length} signatures, ${baseline} events in the ${baselineText}, ${after} in the ${afterText}` +
+      `No error signature rose significantly (${errors.length} signatures, ${baseline} events in the ${baselineText}, ${after} in the ${afterText}` +
       (fewer > 0 ? `; ${fewer} fell` : '') +
       ').',
   };

@@ -95,11 +95,11 @@ function javaOrNodeFailure(lines: string[]): Failure | undefined {
   let sawFrame = false;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
-    const thrown = i === 0 ? undefined : EXCEPTION_LINE.exec(line.trimStart());
-    if (thrown && !/^\s+at /.test(line)) {
+    const thrown = i === 0 || /^\s+at /.test(line) ? undefined : thrownBy(line);
+    if (thrown) {
       // Java prints causes after the exception they caused: the innermost one comes last.
       if (exception === undefined || line.trimStart().startsWith('Caused by: ')) {
-        exception = thrown[1];
+        exception = thrown;
         frame = undefined;
       }
       continue;
@@ -139,7 +139,19 @@ function parseFrame(line: string): { text: string; inApp: boolean } | undefined 
 
 /** The exception a first line names (`TypeError: …`, `Exception in thread "main" x.Y: …`). */
 function headException(line: string): string | undefined {
-  return EXCEPTION_LINE.exec(line.trimStart())?.[1];
+  return thrownBy(line);
+}
+
+/**
+ * The exception a line starts with; for Node.js's plain `Error: connect ECONNREFUSED …`, the
+ * errno name, which says more than `Error`.
+ */
+function thrownBy(line: string): string | undefined {
+  const trimmed = line.trimStart();
+  const thrown = EXCEPTION_LINE.exec(trimmed)?.[1];
+  if (thrown) return thrown;
+  if (!trimmed.startsWith('Error: ')) return undefined;
+  return /\b(E[A-Z]{3,})\b/.exec(trimmed)?.[1] ?? 'Error';
 }
 
 function pythonFailure(lines: string[]): Failure | undefined {
@@ -191,9 +203,9 @@ function goFailure(lines: string[]): Failure | undefined {
 function exceptionOnly(lines: string[]): Failure | undefined {
   let exception: string | undefined;
   for (let i = 1; i < lines.length; i++) {
-    const thrown = EXCEPTION_LINE.exec(lines[i].trimStart());
+    const thrown = thrownBy(lines[i]);
     if (thrown && (exception === undefined || lines[i].trimStart().startsWith('Caused by: '))) {
-      exception = thrown[1];
+      exception = thrown;
     }
   }
   return exception ? { exception } : undefined;

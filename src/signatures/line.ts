@@ -1,12 +1,12 @@
-import { jsonMessage } from '../json-message.js';
+import { jsonEventText } from '../json-message.js';
 import { isErrorName, keyLine } from './failure.js';
 import { isVariableToken } from './mask.js';
 import { maskLine, scanLine } from './scan.js';
 import type { Template, TemplateMiner } from './miner.js';
 
-/** An event's message: its message field, for a JSON line. */
+/** An event's message: for a JSON line, its message field and the stack of its error. */
 export function messageOf(event: string): string {
-  return (event.charCodeAt(0) === OPEN_BRACE && jsonMessage(event)) || event;
+  return (event.charCodeAt(0) === OPEN_BRACE && jsonEventText(event)) || event;
 }
 
 const OPEN_BRACE = 123;
@@ -187,6 +187,10 @@ const CAPITALS = /^[A-Z]{2,}$/;
  * (`PaymentDeclinedException:`, `ECONNRESET:`) is the message, not a logger.
  */
 function skipLogger(tokens: string[], level: number): number {
+  // nginx's `[error] 1234#1234: *5678`: process, thread and connection numbers.
+  let ids = level + 1;
+  while (ids < tokens.length - 1 && isVariableToken(tokens[ids])) ids++;
+  if (ids > level + 1) tokens.splice(level + 1, ids - level - 1);
   for (let i = level + 1; i < Math.min(tokens.length - 1, level + 4); i++) {
     const token = tokens[i];
     if (isErrorName(token)) break;
