@@ -5,6 +5,7 @@
  */
 import { Readable } from 'node:stream';
 import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
 import { failureEvents, LABELLED_FAILURES, scoreFailures } from '../../__fixtures__/failures.js';
 import { compare } from '../../src/compare/index.js';
 import { failureOf, keyLine } from '../../src/signatures/failure.js';
@@ -177,6 +178,24 @@ describe('never an empty key line', () => {
     const { signatures } = await mineSignatures([source], windows);
     expect(signatures[0]).toMatchObject({ kind: 'oom', level: 'fatal' });
     expect(signatures[0].template).toMatch(/^FATAL ERROR: Reached heap limit/);
+  });
+
+  it('gives any text a template of non-blank tokens (property)', () => {
+    const text = fc.array(
+      fc.oneof(
+        fc.string({ unit: 'grapheme' }),
+        fc.constantFrom('\n', '\t', ' ', '<--- x --->', '---', '\u00a0', '{"msg":" "}'),
+      ),
+      { maxLength: 12 },
+    );
+    fc.assert(
+      fc.property(text, (parts) => {
+        const tokens = tokenize(parts.join(''));
+        expect(tokens.length).toBeGreaterThan(0);
+        for (const token of tokens) expect(token.trim()).not.toBe('');
+      }),
+      { seed: 20261202, numRuns: 500 },
+    );
   });
 
   it('gives no signature a blank template, whatever the events hold', async () => {
