@@ -1,6 +1,6 @@
 import { burstiness } from './bursts.js';
 import { decide } from './decision.js';
-import { holmAdjust } from './stats.js';
+import { taroneHolm } from './stats.js';
 import {
   byImportance,
   contextFinding,
@@ -51,34 +51,48 @@ export function compare(input: CompareInput, options: CompareOptions = {}): Comp
   };
   const { mined } = input;
   const windows = exposureOf(input);
-  const { afterMs } = windows;
+  const nominal = { baselineMs: input.baselineMs, afterMs: input.afterMs };
+  // A source cut at max-events shortens its own signatures' windows, no one else's.
+  const exposures = mined.signatures.map((signature) => exposureOf(input, signature.logGroups));
 
-  const bursts = mined.signatures.map((signature) =>
+  const bursts = mined.signatures.map((signature, i) =>
     parameters.judgeBursts
-      ? burstiness(signature.buckets, signature.before, afterMs)
+      ? burstiness(signature.buckets, signature.before, exposures[i].afterMs)
       : { factor: 1 },
   );
+  // Counts cut short are lower bounds: they take no part in the common trend.
   const counted = mined.signatures.map(({ before, after }, i) => ({
     before,
     after,
     burstiness: bursts[i].factor,
+    cut: exposures[i].baselineMs !== nominal.baselineMs || exposures[i].afterMs !== nominal.afterMs,
   }));
-  const trend = parameters.normaliseTraffic ? commonTrend(counted, windows, parameters) : NO_TREND;
+  const trend = parameters.normaliseTraffic ? commonTrend(counted, nominal, parameters) : NO_TREND;
   const trends = parameters.normaliseTraffic
-    ? trendsExcludingEach(counted, windows, parameters.alpha)
+    ? trendsExcludingEach(counted, nominal, parameters.alpha)
     : counted.map(() => 1);
   const tests = mined.signatures.map((signature, i) =>
-    testSignature(signature, bursts[i].factor, trends[i], windows, parameters.minRatio),
+    testSignature(signature, bursts[i].factor, trends[i], exposures[i], parameters),
   );
-  // INFO and DEBUG lines a filter selected are context: never flagged, and not in the family.
+  // INFO and DEBUG lines a filter selected are context: never flagged, and in no family. Rises
+  // and falls are two families, each corrected over its testable signatures only.
   const errors = mined.signatures.flatMap((signature, i) => (isContext(signature) ? [] : [i]));
-  const adjustedErrors = holmAdjust(errors.map((i) => tests[i].pValue));
-  const adjusted = mined.signatures.map(() => 1);
-  errors.forEach((signature, rank) => (adjusted[signature] = adjustedErrors[rank]));
+  const family = (tail: 'up' | 'down') => {
+    const adjusted = taroneHolm(
+      errors.map((i) => tests[i][tail].pValue),
+      errors.map((i) => tests[i][tail].minPValue),
+      parameters.alpha,
+    );
+    const byIndex = mined.signatures.map(() => 1);
+    errors.forEach((signature, rank) => (byIndex[signature] = adjusted[rank]));
+    return byIndex;
+  };
+  const up = family('up');
+  const down = family('down');
   const findings = mined.signatures.map((signature, i) =>
     isContext(signature)
-      ? contextFinding(signature, tests[i], windows, parameters)
-      : toFinding(signature, tests[i], adjusted[i], windows, parameters),
+      ? contextFinding(signature, tests[i], parameters)
+      : toFinding(signature, tests[i], { up: up[i], down: down[i] }, parameters),
   );
   findings.sort(byImportance);
   const notes = [

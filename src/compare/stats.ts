@@ -94,6 +94,30 @@ function bisect(f: (p: number) => number): number {
   return (low + high) / 2;
 }
 
+/**
+ * Holm's step-down adjustment over the testable hypotheses only (Tarone, 1990): a hypothesis
+ * whose smallest attainable p-value is above α/k, where k is the smallest number such that at most
+ * k hypotheses could reach α/k, can never be rejected and does not widen the correction. The
+ * smallest attainable p-values depend on the totals alone, on which the exact test conditions,
+ * so choosing the family from them keeps the family-wise error rate at α. Untestable ones get 1.
+ */
+export function taroneHolm(pValues: number[], minPValues: number[], alpha: number): number[] {
+  const sorted = [...minPValues].sort((a, b) => a - b);
+  // The count of attainable p-values at most α/k falls as k grows; the first k it fits is the one.
+  let k = 1;
+  let attainable = sorted.length;
+  for (; k <= sorted.length; k++) {
+    while (attainable > 0 && sorted[attainable - 1] > alpha / k) attainable--;
+    if (attainable <= k) break;
+  }
+  const bound = alpha / k;
+  const testable = pValues.flatMap((p, i) => (minPValues[i] <= bound ? [i] : []));
+  const adjusted = pValues.map(() => 1);
+  const holm = holmAdjust(testable.map((i) => pValues[i]));
+  testable.forEach((index, rank) => (adjusted[index] = holm[rank]));
+  return adjusted;
+}
+
 /** Holm's step-down adjustment: adjusted p-values, in the input order. */
 export function holmAdjust(pValues: number[]): number[] {
   const order = pValues.map((p, index) => ({ p, index })).sort((a, b) => a.p - b.p);

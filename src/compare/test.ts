@@ -1,19 +1,32 @@
 /** The test of one signature: the exact conditional test of two Poisson rates, as a finding. */
 import type { Signature } from '../signatures/index.js';
 import { binomialLowerTail, binomialUpperTail, clopperPearson } from './stats.js';
-import type { CompareInput, CompareOptions, Exposure, Finding, Status, Test } from './types.js';
+import {
+  THIN_RATIO,
+  type CompareInput,
+  type CompareOptions,
+  type Exposure,
+  type Finding,
+  type Status,
+  type Test,
+} from './types.js';
 import { formatDuration } from '../text.js';
 import { explain } from './wording.js';
 
 /**
  * A window a source cut at its event cap was read only up to the last timestamp before the cut:
- * its counts are rated over that span (the shortest, when several sources were cut).
+ * the counts of that source's signatures are rated over that span (the shortest, when several
+ * of its sources were cut). Other sources keep their whole windows.
  */
-export function exposureOf({ mined, baselineMs, afterMs, windows }: CompareInput): Exposure {
+export function exposureOf(
+  { mined, baselineMs, afterMs, windows }: CompareInput,
+  logGroups?: readonly string[],
+): Exposure {
   const covered = (window: 'baseline' | 'after', nominal: number): number => {
     if (!windows) return nominal;
     const spans = (mined.truncated ?? [])
       .filter((cut) => cut.window === window && cut.lastTimestamp !== undefined)
+      .filter((cut) => logGroups === undefined || logGroups.includes(cut.source))
       .map((cut) => (cut.lastTimestamp ?? 0) + 1 - windows[window].start);
     return Math.max(1000, Math.min(nominal, ...spans));
   };
@@ -27,70 +40,105 @@ function afterShare(ratio: number, { baselineMs, afterMs }: Exposure): number {
 
 /**
  * Given the total, the after count is binomial with the after window's share of the exposure.
- * A rise is tested against the minimum effect times a rising trend, a fall against its inverse
- * times a falling trend: the trend only ever raises the bar, never lowers it.
+ * A rise is tested against the minimum effect times a rising trend; a fall against no change,
+ * moved by a falling trend: the trend only ever raises the bar, never lowers it. A rise needs
+ * `minEvents` events after the deploy, so a total below that cannot flag one.
  */
 export function testSignature(
   { before, after }: Signature,
   spread: number,
   trend: number,
-  windows: Exposure,
-  minRatio: number,
+  exposure: Exposure,
+  { minRatio, minEvents }: Pick<Required<CompareOptions>, 'minRatio' | 'minEvents'>,
 ): Test {
   const a = after / spread;
   const n = (before + after) / spread;
   const up = minRatio * Math.max(1, trend);
-  const down = Math.min(1, trend) / minRatio;
-  const upP = binomialUpperTail(a, n, afterShare(up, windows));
-  const downP = binomialLowerTail(a, n, afterShare(down, windows));
-  const expectedAfter = ((before * windows.afterMs) / windows.baselineMs) * trend;
-  const common = { expectedAfter, burstiness: spread, bars: [down, up] as [number, number] };
-  return upP <= downP
-    ? { direction: 'up', pValue: upP, threshold: up, ...common }
-    : { direction: 'down', pValue: downP, threshold: down, ...common };
+  const down = Math.min(1, trend);
+  const upShare = afterShare(up, exposure);
+  const downShare = afterShare(down, exposure);
+  return {
+    up: {
+      pValue: binomialUpperTail(a, n, upShare),
+      threshold: up,
+      minPValue: n > 0 && before + after >= minEvents ? upShare ** n : 1,
+    },
+    down: {
+      pValue: binomialLowerTail(a, n, downShare),
+      threshold: down,
+      minPValue: n > 0 ? (1 - downShare) ** n : 1,
+    },
+    trend,
+    expectedAfter: ((before * exposure.afterMs) / exposure.baselineMs) * trend,
+    burstiness: spread,
+    exposure,
+  };
+}
+
+/** The adjusted p-values of a signature's two tails, each within its own family. */
+export interface Adjusted {
+  up: number;
+  down: number;
 }
 
 export function toFinding(
   signature: Signature,
   test: Test,
-  adjustedPValue: number,
-  windows: Exposure,
+  adjusted: Adjusted,
   parameters: Required<CompareOptions>,
 ): Finding {
   const { before, after } = signature;
-  const significant = adjustedPValue < parameters.alpha;
-  const enough = test.direction === 'down' || after >= parameters.minEvents;
-  const flagged = significant && enough;
-  const status: Status = !flagged
-    ? 'unchanged'
-    : test.direction === 'up'
-      ? before === 0
-        ? 'new'
-        : 'increased'
-      : after === 0
+  const windows = test.exposure;
+  const risesSignificantly = adjusted.up < parameters.alpha;
+  const enough = after >= parameters.minEvents;
+  const rise = risesSignificantly && enough;
+  const fall = !rise && adjusted.down < parameters.alpha;
+  const status: Status = rise
+    ? before === 0
+      ? 'new'
+      : 'increased'
+    : fall
+      ? after === 0
         ? 'resolved'
-        : 'decreased';
+        : 'decreased'
+      : 'unchanged';
   const beforeRate = before / (windows.baselineMs / 60_000);
   const afterRate = after / (windows.afterMs / 60_000);
   const ratio = before === 0 ? null : afterRate / beforeRate;
-  const ratioInterval = rateRatioInterval(before, after, test.burstiness, windows);
+  const shown = rise ? 'up' : fall ? 'down' : after >= test.expectedAfter ? 'up' : 'down';
   const finding: Finding = {
     ...signature,
     status,
-    flagged,
+    flagged: rise || fall,
     beforeRate,
     afterRate,
     ratio,
-    ratioInterval,
-    pValue: test.pValue,
-    adjustedPValue,
+    ratioInterval: rateRatioInterval(before, after, test.burstiness, windows),
+    pValue: test[shown].pValue,
+    adjustedPValue: adjusted[shown],
     why: '',
     expectedAfter: test.expectedAfter,
-    threshold: test.threshold,
+    threshold: test[shown].threshold,
     burstiness: test.burstiness,
   };
-  finding.why = explain(finding, test, { significant, enough }, windows, parameters);
+  if (!finding.flagged) {
+    const unconfirmed = unconfirmedChange(finding, test, parameters);
+    if (unconfirmed) finding.unconfirmed = unconfirmed;
+  }
+  finding.why = explain(finding, test, { significant: risesSignificantly, enough }, parameters);
   return finding;
+}
+
+/** A rise by ×3 (or a new signature) or a fall by the minimum effect, that the test left alone. */
+function unconfirmedChange(
+  { before, after, ratio }: Finding,
+  { trend }: Test,
+  { minRatio }: Required<CompareOptions>,
+): 'rise' | 'fall' | undefined {
+  if (after >= 2 && (before === 0 || (ratio !== null && ratio >= THIN_RATIO * Math.max(1, trend))))
+    return 'rise';
+  if (ratio !== null && before >= 2 && ratio <= Math.min(1, trend) / minRatio) return 'fall';
+  return undefined;
 }
 
 /** INFO and DEBUG lines: what a filter selected for a word (`timeout`), not errors. */
@@ -102,13 +150,14 @@ export function isContext(signature: Signature): boolean {
 export function contextFinding(
   signature: Signature,
   test: Test,
-  windows: Exposure,
   parameters: Required<CompareOptions>,
 ): Finding {
-  const finding = toFinding(signature, test, 1, windows, parameters);
-  const counts = `${signature.before} in ${formatDuration(windows.baselineMs)} → ${signature.after} in ${formatDuration(windows.afterMs)}`;
+  const finding = toFinding(signature, test, { up: 1, down: 1 }, parameters);
+  const context = { ...finding };
+  delete context.unconfirmed;
+  const counts = `${signature.before} in ${formatDuration(test.exposure.baselineMs)} → ${signature.after} in ${formatDuration(test.exposure.afterMs)}`;
   return {
-    ...finding,
+    ...context,
     why: `${counts}: ${signature.level.toUpperCase()}-level lines, kept as context and never flagged as errors`,
   };
 }

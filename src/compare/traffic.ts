@@ -25,6 +25,8 @@ export interface Counted {
   after: number;
   /** The burstiness factor: counts are divided by it before they are pooled. */
   burstiness: number;
+  /** Its source was cut at max-events: the counts are lower bounds and take no part in trends. */
+  cut?: boolean;
 }
 
 interface Exposure {
@@ -48,7 +50,7 @@ export function commonTrend(
     return { factor: 1, signatures: recurring.length, shift: null, pValue: 1 };
   }
   const factor = Math.exp(median(recurring.map((s) => logRatio(s, exposure))));
-  const pValue = pooledChange(recurring, factor, exposure);
+  const pValue = pooledChange(pooledCounts(recurring), factor, exposure);
   const significant = pValue < options.alpha;
   const shift =
     significant && factor >= options.minRatio
@@ -62,7 +64,9 @@ export function commonTrend(
 /**
  * The trend each signature is judged against: that of the other recurring signatures, so a
  * signature never explains itself away, and only when they moved together significantly
- * (otherwise 1), so noise in a few signatures does not blunt the test of the rest.
+ * (otherwise 1), so noise in a few signatures does not blunt the test of the rest. One sort:
+ * the median of the others is read around each signature's place in it, and their pooled counts
+ * are the totals less its own.
  */
 export function trendsExcludingEach(
   signatures: Counted[],
@@ -70,16 +74,51 @@ export function trendsExcludingEach(
   alpha: number,
 ): number[] {
   const recurring = signatures.filter((s) => recurs(s, exposure));
+  const logs = recurring.map((s) => logRatio(s, exposure));
+  const order = logs.map((_, i) => i).sort((a, b) => logs[a] - logs[b]);
+  const place = new Map<Counted, number>();
+  order.forEach((index, position) => place.set(recurring[index], position));
+  const sorted = order.map((index) => logs[index]);
+  const total = pooledCounts(recurring);
+  const trendOf = (factor: number, pooled: Pooled) =>
+    pooledChange(pooled, factor, exposure) < alpha ? factor : 1;
+  const others = recurring.length - 1;
+  // A signature that does not recur is judged against all the recurring ones: one answer.
+  const forAll =
+    recurring.length < MIN_TREND_SIGNATURES ? 1 : trendOf(Math.exp(median(sorted)), total);
   return signatures.map((signature) => {
-    const others = recurring.filter((s) => s !== signature);
-    if (others.length < MIN_TREND_SIGNATURES) return 1;
-    const factor = Math.exp(median(others.map((s) => logRatio(s, exposure))));
-    return pooledChange(others, factor, exposure) < alpha ? factor : 1;
+    const position = place.get(signature);
+    if (position === undefined) return forAll;
+    if (others < MIN_TREND_SIGNATURES) return 1;
+    // The k-th of the others is the k-th of all, or the next one past this signature's place.
+    const at = (k: number) => sorted[k < position ? k : k + 1];
+    const middle = Math.floor(others / 2);
+    const logMedian = others % 2 === 1 ? at(middle) : (at(middle - 1) + at(middle)) / 2;
+    const own = signature;
+    return trendOf(Math.exp(logMedian), {
+      after: total.after - own.after / own.burstiness,
+      before: total.before - own.before / own.burstiness,
+    });
   });
 }
 
+interface Pooled {
+  after: number;
+  before: number;
+}
+
+function pooledCounts(signatures: Counted[]): Pooled {
+  let after = 0;
+  let before = 0;
+  for (const s of signatures) {
+    after += s.after / s.burstiness;
+    before += s.before / s.burstiness;
+  }
+  return { after, before };
+}
+
 function recurs(s: Counted, { baselineMs, afterMs }: Exposure): boolean {
-  return (s.before * afterMs) / baselineMs >= MIN_EXPECTED_TO_RECUR;
+  return !s.cut && (s.before * afterMs) / baselineMs >= MIN_EXPECTED_TO_RECUR;
 }
 
 /** Half an event on each side keeps a signature that vanished from giving a ratio of zero. */
@@ -88,9 +127,7 @@ function logRatio(s: Counted, { baselineMs, afterMs }: Exposure): number {
 }
 
 /** One-sided p-value of the pooled counts against no change, in the direction of `factor`. */
-function pooledChange(signatures: Counted[], factor: number, exposure: Exposure): number {
-  const after = signatures.reduce((sum, s) => sum + s.after / s.burstiness, 0);
-  const before = signatures.reduce((sum, s) => sum + s.before / s.burstiness, 0);
+function pooledChange({ after, before }: Pooled, factor: number, exposure: Exposure): number {
   const share = exposure.afterMs / (exposure.afterMs + exposure.baselineMs);
   return factor >= 1
     ? binomialUpperTail(after, after + before, share)

@@ -52,6 +52,11 @@ export interface Finding extends Signature {
   threshold?: number;
   /** What the counts were divided by before testing: 1 for a steady rate, more for a bursty one. */
   burstiness?: number;
+  /**
+   * A change the counts show but the test could not confirm: a large rise (×3 or new) or a fall
+   * by the minimum effect or more, with too few events to tell.
+   */
+  unconfirmed?: 'rise' | 'fall';
 }
 
 export interface Comparison {
@@ -80,13 +85,25 @@ export interface Exposure {
   afterMs: number;
 }
 
-export interface Test {
-  direction: 'up' | 'down';
+/** One tail of the test: rises against the minimum effect, falls against no change. */
+export interface Tail {
   pValue: number;
   /** The ratio tested against. */
   threshold: number;
-  /** The ratios a change must go beyond, down and up. */
-  bars: [number, number];
+  /**
+   * The smallest p-value these counts could give (all events on this side), or 1 when the tail
+   * cannot flag at all: Tarone's testability, which depends on the total count alone.
+   */
+  minPValue: number;
+}
+
+export interface Test {
+  up: Tail;
+  down: Tail;
+  /** The common trend the signature was judged against. */
+  trend: number;
   expectedAfter: number;
   burstiness: number;
+  /** The windows its counts are rated over: shorter where its source was cut at max-events. */
+  exposure: Exposure;
 }

@@ -9,33 +9,51 @@ export function explain(
   finding: Finding,
   test: Test,
   outcome: { significant: boolean; enough: boolean },
-  windows: Exposure,
   { alpha, minRatio, minEvents }: Required<CompareOptions>,
 ): string {
+  const windows = test.exposure;
   const counts = `${finding.before} in ${formatDuration(windows.baselineMs)} → ${finding.after} in ${formatDuration(windows.afterMs)}`;
   const p = `adjusted p = ${formatP(finding.adjustedPValue)}`;
-  const bar =
-    test.threshold === minRatio || test.threshold === 1 / minRatio
-      ? `×${formatRatio(test.threshold)}`
-      : `×${formatRatio(test.threshold)} (the minimum effect ×${minRatio} with the common trend)`;
   const bursty =
     test.burstiness > 1.05
       ? `; bursty: its baseline slices varied ×${formatRatio(test.burstiness)} as much as a steady rate's, so its counts weigh that much less`
       : '';
+  const untestable = finding.status === 'unchanged' && finding.adjustedPValue >= 1;
+  const evidence = untestable ? 'too few events for any test to pass' : `${p}, threshold ${alpha}`;
   if (!outcome.enough && outcome.significant) {
     return `${counts}: only ${finding.after} events after the deploy, fewer than the ${minEvents} needed to flag a rise (${p})${bursty}`;
   }
+  if (finding.unconfirmed === 'rise') {
+    const change = finding.ratio === null ? 'new' : `×${formatRatio(finding.ratio)}`;
+    const why =
+      finding.after < minEvents
+        ? `fewer than the ${minEvents} needed to flag a rise; ${evidence}`
+        : evidence;
+    return `${change}, ${counts}: too few to tell (${why})${bursty}`;
+  }
+  if (finding.unconfirmed === 'fall') {
+    return `${counts}: fewer, not enough to tell (${evidence})${bursty}`;
+  }
   if (finding.status === 'unchanged') {
-    const [down, up] = test.bars;
-    const trend = up !== minRatio || down !== 1 / minRatio ? ', with the common trend' : '';
-    return `${counts}: no significant change outside ×${formatRatio(down)}–×${formatRatio(up)}${trend} (${p}, threshold ${alpha})${bursty}`;
+    const trend = test.trend !== 1 ? ', with the common trend' : '';
+    return `${counts}: no significant change${trend} (${evidence})${bursty}`;
   }
   const change =
     finding.ratio === null
       ? 'none before the deploy'
       : `×${formatRatio(finding.ratio)} the rate (95% CI ${formatInterval(finding.ratioInterval)})`;
-  const verb = test.direction === 'up' ? 'above' : 'below';
-  return `${counts}, ${change}: ${verb} ${bar} (${p} < ${alpha})${bursty}`;
+  if (finding.status === 'decreased' || finding.status === 'resolved') {
+    const bar =
+      test.down.threshold === 1
+        ? 'the baseline rate'
+        : `×${formatRatio(test.down.threshold)} (the common trend)`;
+    return `${counts}, ${change}: below ${bar} (${p} < ${alpha})${bursty}`;
+  }
+  const bar =
+    test.up.threshold === minRatio
+      ? `×${formatRatio(test.up.threshold)}`
+      : `×${formatRatio(test.up.threshold)} (the minimum effect ×${minRatio} with the common trend)`;
+  return `${counts}, ${change}: above ${bar} (${p} < ${alpha})${bursty}`;
 }
 
 export function formatP(p: number): string {
