@@ -80,4 +80,44 @@ describe('compare on random inputs (seeded, so every run is the same)', () => {
     expect(power[0]).toBeGreaterThan(0.8);
     expect(power.slice(1).every((p) => p > 0.99)).toBe(true);
   });
+
+  /** 200 steady signatures with Zipf rates, as services log them: a few frequent, many rare. */
+  function manySteady(next: () => number, count = 200): ReturnType<typeof countedSignature>[] {
+    return Array.from({ length: count }, (_, i) => {
+      const rate = 5 / (i + 1);
+      const counts = Array.from({ length: 70 }, () => poisson(next, rate));
+      return countedSignature(`steady-${i}`, counts.slice(0, 60), counts.slice(60));
+    }).filter((s) => s.before + s.after > 0);
+  }
+
+  it('flags a new error with 6 events among 200 steady signatures', () => {
+    const next = random(200);
+    for (let trial = 0; trial < 20; trial++) {
+      const target = countedSignature('target', spread(0, 60), spread(6, 10));
+      const result = compare({
+        mined: mined([target, ...manySteady(next)]),
+        baselineMs: 60 * MINUTE,
+        afterMs: 10 * MINUTE,
+      });
+      expect([trial, result.findings.find((f) => f.id === 'target')?.status]).toEqual([
+        trial,
+        'new',
+      ]);
+    }
+  });
+
+  it('calls fewer than 1% of deploys among 200 steady signatures a regression', () => {
+    const next = random(201);
+    const trials = 50;
+    let regressions = 0;
+    for (let trial = 0; trial < trials; trial++) {
+      const result = compare({
+        mined: mined(manySteady(next)),
+        baselineMs: 60 * MINUTE,
+        afterMs: 10 * MINUTE,
+      });
+      if (result.verdict === 'regression') regressions++;
+    }
+    expect(regressions / trials).toBeLessThan(0.01);
+  });
 });

@@ -288,7 +288,7 @@ function buildSections(evidence: Evidence, scrub: Scrub): Section[] {
       name: 'unchanged signatures',
       variants: [20, 8, 3].map((count) =>
         findingList(
-          `A sample of ${Math.min(count, sample.length)} of the ${sample.length} signatures that did not change (context: what this service always logs)`,
+          `A sample of ${Math.min(count, sample.length)} of the ${sample.length} signatures the test did not flag (context: what this service always logs; a few rose or fell, too few events to tell)`,
           sample,
           count,
           scrub,
@@ -438,7 +438,7 @@ function findingList(title: string, findings: Finding[], count: number, scrub: S
     .slice(0, count)
     .map(
       (f) =>
-        `- ${f.id} [${f.level}, ${f.status}] ${f.before} before, ${f.after} after: ${truncate(firstLine(f.template), 160)}`,
+        `- ${f.id} [${f.level}, ${f.unconfirmed ? `${f.unconfirmed}, too few to tell` : f.status}] ${f.before} before, ${f.after} after: ${truncate(firstLine(f.template), 160)}`,
     );
   const rest = findings.length > count ? `\n(and ${findings.length - count} more)` : '';
   return `${title}:\n${fence(scrub(lines.join('\n'), 20_000))}${rest}`;

@@ -36,8 +36,12 @@ export function decide(
 
   const rising = findings.filter((f) => f.status === 'new' || f.status === 'increased');
   const severe = rising.filter(isSevere);
+  const thin = unconfirmedRises(findings);
   if (severe.length > 0) {
-    return { verdict: 'regression', reason: describeRise(severe, 'error', windows, parameters) };
+    return {
+      verdict: 'regression',
+      reason: describeRise(severe, 'error', windows, parameters) + thin.sentence,
+    };
   }
   if (failed.length > 0) {
     return {
@@ -46,7 +50,10 @@ export function decide(
     };
   }
   if (rising.length > 0) {
-    return { verdict: 'warning', reason: describeRise(rising, 'warn-level', windows, parameters) };
+    return {
+      verdict: 'warning',
+      reason: describeRise(rising, 'warn-level', windows, parameters) + thin.sentence,
+    };
   }
   if (trend.shift === 'rise') {
     return {
@@ -96,8 +103,19 @@ export function decide(
     reason:
       `No error signature rose significantly (${errors.length} signatures, ${baseline} events in the ${baselineText}, ${after} in the ${afterText}` +
       (fewer > 0 ? `; ${fewer} fell` : '') +
+      (thin.count > 0 ? `; ${thin.count} rose, too few events to tell` : '') +
       ').',
   };
+}
+
+/** Rises the counts show that the test could not confirm: counted in the reason, never gating. */
+function unconfirmedRises(findings: Finding[]): { count: number; sentence: string } {
+  const count = findings.filter((f) => f.unconfirmed === 'rise').length;
+  const sentence =
+    count > 0
+      ? ` ${count} more signature${count > 1 ? 's' : ''} rose, too few events to tell.`
+      : '';
+  return { count, sentence };
 }
 
 /** All signatures as one, weighed by a typical burstiness so one bursty job cannot make it thin. */

@@ -124,6 +124,7 @@ function toReportSignature(
     pValue: finding.pValue,
     adjustedPValue: finding.adjustedPValue,
     why: finding.why,
+    ...(finding.unconfirmed && { unconfirmed: finding.unconfirmed }),
     ...(finding.firstSeenAfter !== undefined && { firstSeenAfter: iso(finding.firstSeenAfter) }),
     ...timelineOf(finding, windows),
     ...(finding.expectedAfter !== undefined && { expectedAfter: round(finding.expectedAfter) }),

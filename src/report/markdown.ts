@@ -164,6 +164,22 @@ function headline(report: Report, flagged: ReportSignature[]): string[] {
   return lines.filter(Boolean);
 }
 
+/**
+ * Rises the counts show but cannot confirm, said where the verdict is read: "×6, 10 → 10
+ * events: too few to tell". The verdict stays the test's.
+ */
+function unconfirmedLine(report: Report): string {
+  const rises = report.signatures.filter((s) => s.unconfirmed === 'rise');
+  if (rises.length === 0) return '';
+  const shown = rises
+    .slice(0, 3)
+    .map(
+      (s) => `${inlineCode(truncate(s.template, 60))} ${ratioText(s)}, ${s.before} → ${s.after}`,
+    );
+  const more = rises.length > 3 ? `, and ${rises.length - 3} more` : '';
+  return `> ❔ Too few events to tell: ${shown.join('; ')}${more}.`;
+}
+
 function deployLine(report: Report): string {
   const range = report.commits.head
     ? `${report.commits.base ? `${commitLink(report, report.commits.base)}…` : ''}${commitLink(report, report.commits.head)} (${report.commits.count} commit${report.commits.count === 1 ? '' : 's'})`
@@ -247,13 +263,16 @@ function analysisSection(report: Report): string {
   return parts.join('\n\n');
 }
 
+/** What the table says of a signature the test did not flag: never "unchanged" for 48 → 0. */
+const UNCONFIRMED_LABEL = { rise: '❔ too few to tell', fall: 'fewer, not enough to tell' };
+
 function othersSection(others: ReportSignature[]): string {
   if (others.length === 0) return '';
   const rows = others
     .slice(0, 50)
     .map(
       (s) =>
-        `| ${STATUS_LABEL[s.status]} | ${inlineCode(truncate(s.template, 90), true)} | ${s.before} → ${s.after} |`,
+        `| ${s.unconfirmed ? UNCONFIRMED_LABEL[s.unconfirmed] : STATUS_LABEL[s.status]} | ${inlineCode(truncate(s.template, 90), true)} | ${s.before} → ${s.after} |`,
     );
   const more = others.length > 50 ? `\n\n…and ${others.length - 50} more in report.json.` : '';
   return [
@@ -299,7 +318,8 @@ export function renderMarkdown(report: Report, options: { maxChars?: number } = 
         ]
       : []),
     ...(flagged.length > 0 ? [flaggedTable(report, flagged)] : []),
-  ];
+    unconfirmedLine(report),
+  ].filter(Boolean);
   const tail = [
     analysisSection(report),
     ...report.notes.map((note) => `> ${escapeInline(note)}`),

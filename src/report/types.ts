@@ -28,6 +28,8 @@ export interface ReportSignature {
   pValue: number;
   adjustedPValue: number;
   why: string;
+  /** A change the counts show but the test could not confirm (too few events to tell). */
+  unconfirmed?: 'rise' | 'fall';
   firstSeenAfter?: string;
   /** Counts per bucket around the deploy; flagged signatures only. */
   timeline?: Timeline;
