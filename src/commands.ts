@@ -5,17 +5,18 @@ import { createClaudeClient } from './ai/index.js';
 import { readCommitRangeFile, type CommitRange } from './commits/index.js';
 import { ConfigError, INPUT, parseConfig, type Config, type RawInputs } from './config.js';
 import { runDemo } from './demo/run.js';
-import { runPipeline } from './pipeline.js';
+import { runPipeline, windowsFor, type PipelineConfig } from './pipeline.js';
 import { redact, redactTemplate, secretValues } from './redact.js';
 import { outcomeOf, renderMarkdown, type Report } from './report/index.js';
 import { createCloudWatchSources } from './sources/cloudwatch.js';
 import { FileSource, readMessages } from './sources/file.js';
+import { splitFileWindows, twoFileWindows, type FileWindows } from './sources/file-windows.js';
 import { withProgress } from './sources/progress.js';
 import { waitForSoak } from './sources/soak.js';
 import { SourceError, type LogSource } from './sources/types.js';
 import { printSignatures } from './signatures/lines.js';
 import { VERSION } from './version.js';
-import { errorMessage } from './text.js';
+import { errorMessage, formatDuration } from './text.js';
 
 export const EXIT = { pass: 0, failOn: 1, usage: 2, unreadable: 3 } as const;
 
@@ -38,13 +39,15 @@ Run "aftershock <command> --help" for the options of a command.
 ${EXIT_CODES}
 `;
 
-const ANALYZE_HELP = `Usage: aftershock analyze [options]
+const ANALYZE_HELP = `Usage: aftershock analyze [FILE] [options]
 
 Reads error events for a baseline window before the deploy and a window after it, from
-CloudWatch Logs (--log-groups) or from two local files (--before/--after), and prints the
-Markdown report.
+CloudWatch Logs (--log-groups), from two local files (--before/--after), or from one local
+FILE split at --deployed-at, and prints the Markdown report. With files, each window is the span
+the file's timestamps cover unless --baseline or --soak gives its length.
 
 Where the logs come from:
+  FILE                      one local log, split at --deployed-at ("what happened at 14:05?")
   --log-groups GROUPS       CloudWatch Logs group names or ARNs, comma-separated
   --before FILE             local log of the baseline window (text, JSON lines, the JSON of
                             "aws logs filter-log-events", or .gz of any of these)
@@ -55,9 +58,10 @@ Where the logs come from:
 
 Windows:
   --deployed-at TIME        ISO-8601 (UTC without an offset), unix seconds or milliseconds;
-                            required with --log-groups
-  --soak DURATION           window after the deploy (default 10m): 90s, 10m, 1h30m
-  --baseline DURATION       window before the deploy (default 1h)
+                            required with --log-groups and with one FILE
+  --soak DURATION           window after the deploy (default 10m; with files, the span of
+                            their timestamps): 90s, 10m, 1h30m
+  --baseline DURATION       window before the deploy (default 1h; with files, their span)
   --wait                    wait until the after window has ended (plus a minute's grace)
 
 Commits and analysis:
@@ -77,6 +81,7 @@ Output:
 
 Examples:
   aftershock analyze --before before.log --after after.log
+  aftershock analyze app.log --deployed-at 2026-03-01T14:05:00Z
   aftershock analyze --log-groups /ecs/checkout --deployed-at 2026-03-01T14:05:00Z --soak 15m
   aftershock analyze --before b.json.gz --after a.json.gz --json - | jq .verdict
 
@@ -204,21 +209,37 @@ const ANALYZE_OPTIONS = {
 } as const;
 
 async function analyzeCommand(args: string[], io: Io): Promise<number> {
-  const { values } = parse(args, ANALYZE_OPTIONS);
+  const { values, positionals } = parse(args, ANALYZE_OPTIONS, true);
   if (values.help) {
     io.stdout(ANALYZE_HELP);
     return EXIT.pass;
   }
+  if (positionals.length > 1) {
+    throw new UsageError(
+      `expected at most one FILE to split at --deployed-at, got ${positionals.length}`,
+    );
+  }
+  const [oneFile] = positionals;
   const usesFiles = values.before !== undefined || values.after !== undefined;
+  if (oneFile !== undefined && (usesFiles || values[INPUT.logGroups])) {
+    throw new UsageError(
+      'give one FILE to split at --deployed-at, or --before and --after files, or --log-groups: not several',
+    );
+  }
+  if (oneFile !== undefined && !values[INPUT.deployedAt]) {
+    throw new UsageError(
+      `--deployed-at is required to split ${oneFile}: the time that separates the baseline from the after window`,
+    );
+  }
   if (usesFiles && (!values.before || !values.after)) {
     throw new UsageError('--before and --after go together: give both files');
   }
-  if (!usesFiles && !values[INPUT.logGroups]) {
+  if (!usesFiles && oneFile === undefined && !values[INPUT.logGroups]) {
     throw new UsageError(
-      'give --log-groups to read CloudWatch Logs, or --before and --after to read files',
+      'give --log-groups to read CloudWatch Logs, --before and --after to read two files, or one FILE with --deployed-at',
     );
   }
-  if (!usesFiles && !values[INPUT.deployedAt]) {
+  if (!usesFiles && oneFile === undefined && !values[INPUT.deployedAt]) {
     throw new UsageError('--deployed-at is required with --log-groups (ISO-8601 or unix time)');
   }
   const raw: RawInputs = {};
@@ -227,23 +248,29 @@ async function analyzeCommand(args: string[], io: Io): Promise<number> {
     if (typeof value === 'string') raw[name] = value;
   }
   raw[INPUT.anthropicApiKey] ??= io.env.ANTHROPIC_API_KEY;
-  const config = parseConfig(raw, {
+  const parsed = parseConfig(raw, {
     now: io.now(),
     envRegion: io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION,
-    logGroupsOptional: usesFiles,
+    logGroupsOptional: usesFiles || oneFile !== undefined,
   });
+  let config: PipelineConfig & Config = parsed;
 
   let sources: LogSource[];
-  if (usesFiles) {
-    const name = config.logGroups[0] ?? basename(values.after ?? 'local');
-    sources = [
-      new FileSource({
-        name,
-        before: values.before!,
-        after: values.after!,
-        filterPattern: config.filterPattern,
-      }),
-    ];
+  if (usesFiles || oneFile !== undefined) {
+    const before = oneFile ?? values.before!;
+    const after = oneFile ?? values.after!;
+    const source = new FileSource({
+      name: config.logGroups[0] ?? basename(after),
+      before,
+      after,
+      filterPattern: config.filterPattern,
+      split: oneFile !== undefined,
+    });
+    config = {
+      ...config,
+      ...(await fileWindows(source, config, values, oneFile !== undefined, io)),
+    };
+    sources = [source];
   } else {
     const afterEnds = config.deployedAt + config.soakMs;
     if (values.wait) {
@@ -256,6 +283,7 @@ async function analyzeCommand(args: string[], io: Io): Promise<number> {
       io.stderr(
         `aftershock: the after window ends at ${new Date(afterEnds).toISOString()}: reading what is there now (pass --wait to wait)\n`,
       );
+      config = { ...config, ...partialAfterWindow(config, io.now()) };
     }
     sources = createCloudWatchSources({
       logGroups: config.logGroups,
@@ -282,6 +310,65 @@ async function analyzeCommand(args: string[], io: Io): Promise<number> {
   }
   if (!printed) return EXIT.usage;
   return outcome.kind === 'fail-on' ? EXIT.failOn : EXIT.pass;
+}
+
+/**
+ * The windows of a run on files, from their own timestamps unless --baseline or --soak was given;
+ * one file is split at --deployed-at.
+ */
+async function fileWindows(
+  source: FileSource,
+  config: Config,
+  values: { [INPUT.soak]?: string; [INPUT.baseline]?: string; [INPUT.deployedAt]?: string },
+  split: boolean,
+  io: Io,
+): Promise<Pick<PipelineConfig, 'windows' | 'windowNotes' | 'deployedAt' | 'deployedAtSource'>> {
+  const lengths = {
+    baselineMs: values[INPUT.baseline] !== undefined ? config.baselineMs : undefined,
+    soakMs: values[INPUT.soak] !== undefined ? config.soakMs : undefined,
+    defaultBaselineMs: config.baselineMs,
+    defaultSoakMs: config.soakMs,
+  };
+  const given = values[INPUT.deployedAt] !== undefined ? config.deployedAt : undefined;
+  // A file that cannot be read fails in the run, which reports it like any source failure.
+  const span = (window: 'baseline' | 'after') =>
+    source.span(window).catch((error: unknown) => {
+      if (!(error instanceof SourceError)) throw error;
+      return { path: window === 'baseline' ? source.before : source.after, unreadable: true };
+    });
+  let windows: FileWindows;
+  try {
+    windows = split
+      ? splitFileWindows(await span('after'), config.deployedAt, lengths)
+      : twoFileWindows(await span('baseline'), await span('after'), lengths, {
+          deployedAt: given,
+          now: io.now(),
+        });
+  } catch (error) {
+    if (error instanceof RangeError) throw new UsageError(error.message);
+    throw error;
+  }
+  return {
+    windows: { baseline: windows.baseline, after: windows.after },
+    windowNotes: windows.notes,
+    deployedAt: windows.deployedAt,
+    deployedAtSource: given !== undefined ? config.deployedAtSource : 'logs',
+  };
+}
+
+/** An after window that has not ended is rated over its elapsed part. */
+function partialAfterWindow(
+  config: Config,
+  now: number,
+): Pick<PipelineConfig, 'windows' | 'windowNotes'> {
+  const windows = windowsFor(config);
+  const end = Math.max(config.deployedAt + 1000, now);
+  return {
+    windows: { ...windows, after: { start: config.deployedAt, end } },
+    windowNotes: [
+      `The after window had not ended: its counts are rated over the ${formatDuration(end - config.deployedAt)} elapsed of the ${formatDuration(config.soakMs)} soak.`,
+    ],
+  };
 }
 
 function noCommits(config: Config): CommitRange {

@@ -25,7 +25,12 @@ export type PipelineConfig = Pick<
   | 'maxPromptTokens'
 > &
   /** Sensitivity; the defaults of docs/statistics.md when left out. */
-  Partial<Pick<Config, 'significance' | 'minRatio' | 'minEvents'>>;
+  Partial<Pick<Config, 'significance' | 'minRatio' | 'minEvents'>> & {
+    /** Windows read from the logs themselves (local files), in place of deployed-at ± lengths. */
+    windows?: Windows;
+    /** What the report should say about how the windows were chosen. */
+    windowNotes?: string[];
+  };
 
 export interface PipelineDeps {
   sources: LogSource[];
@@ -49,12 +54,19 @@ export function windowsFor(config: Pick<Config, 'deployedAt' | 'soakMs' | 'basel
 
 /** config → sources → signatures → compare → commits → ai → report */
 export async function runPipeline(config: PipelineConfig, deps: PipelineDeps): Promise<Report> {
-  const windows = windowsFor(config);
+  const windows = config.windows ?? windowsFor(config);
+  const lengthOf = (range: { start: number; end: number }) => range.end - range.start;
   const mined = await mineSignatures(deps.sources, windows, { signal: deps.signal });
   const comparison = compare(
-    { mined, baselineMs: config.baselineMs, afterMs: config.soakMs, windows },
+    {
+      mined,
+      baselineMs: lengthOf(windows.baseline),
+      afterMs: lengthOf(windows.after),
+      windows,
+    },
     { alpha: config.significance, minRatio: config.minRatio, minEvents: config.minEvents },
   );
+  comparison.notes.unshift(...(config.windowNotes ?? []));
   const range = redactRange(
     await deps.loadCommits().catch((error: unknown): CommitRange => ({
       commits: [],

@@ -2,7 +2,8 @@
 import { ConfigError } from './inputs.js';
 
 /** Where `deployed-at` came from; the report says which. */
-export type DeployedAtSource = 'input' | 'event' | 'start';
+/** Where the deploy time came from: the input, the triggering event, the job's start, or the logs. */
+export type DeployedAtSource = 'input' | 'event' | 'start' | 'logs';
 
 const DURATION = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
 

@@ -1,4 +1,5 @@
 import { compileFilterPattern } from './filter.js';
+import type { FileSpan } from './file-windows.js';
 import { isReadableText } from './lines.js';
 import { readRecords, type LogRecord } from './records.js';
 import {
@@ -13,32 +14,48 @@ import { errorMessage } from '../text.js';
 export interface FileSourceOptions {
   /** The name shown in the report for events of these files. */
   name: string;
-  /** The log of the baseline window (`--before`). */
+  /** The log of the baseline window (`--before`), or the one file split at the deploy. */
   before: string;
-  /** The log of the window after the deploy (`--after`). */
+  /** The log of the window after the deploy (`--after`); the same path for one file. */
   after: string;
   filterPattern: string;
+  /**
+   * One file split at the deploy: each window holds the records whose time is in its range (a
+   * record without one takes the time of the record before it).
+   */
+  split?: boolean;
 }
 
 /**
- * Two local log files, one per window: the files are the windows, so time ranges are ignored.
- * Text lines are joined into multi-line events, then the filter pattern selects the errors.
+ * Local log files: two, one per window, where the files are the windows and time ranges only
+ * place events in time; or one, split at the deploy by the records' timestamps. Text lines are
+ * joined into multi-line events, then the filter pattern selects the errors.
  */
 export class FileSource implements LogSource {
   readonly name: string;
+  /** The paths of the two windows' files (the same path for one file split at the deploy). */
+  readonly before: string;
+  readonly after: string;
   private readonly matches: (message: string) => boolean;
 
   constructor(private readonly options: FileSourceOptions) {
     this.name = options.name;
+    this.before = options.before;
+    this.after = options.after;
     this.matches = compileFilterPattern(options.filterPattern);
   }
 
   async *events(
     window: WindowName,
-    _range: TimeRange,
+    range: TimeRange,
     signal?: AbortSignal,
   ): AsyncGenerator<LogEvent> {
+    let time: number | undefined;
     for await (const record of this.records(window, signal)) {
+      time = record.timestamp ?? time;
+      if (this.options.split && !(time !== undefined && time >= range.start && time < range.end)) {
+        continue;
+      }
       if (!this.matches(record.raw)) continue;
       yield {
         message: record.message,
@@ -50,10 +67,28 @@ export class FileSource implements LogSource {
     }
   }
 
-  /** Whether the after file holds any record at all, before filtering. */
-  async loggedAnything(_range: TimeRange, signal?: AbortSignal): Promise<boolean> {
-    for await (const _record of this.records('after', signal)) return true;
+  /** Whether the after file (window) holds any record at all, before filtering. */
+  async loggedAnything(range: TimeRange, signal?: AbortSignal): Promise<boolean> {
+    let time: number | undefined;
+    for await (const record of this.records('after', signal)) {
+      time = record.timestamp ?? time;
+      if (!this.options.split || (time !== undefined && time >= range.start && time < range.end))
+        return true;
+    }
     return false;
+  }
+
+  /** The span of a window's file: its first and last timestamps, unfiltered. */
+  async span(window: WindowName, signal?: AbortSignal): Promise<FileSpan> {
+    let first: number | undefined;
+    let last: number | undefined;
+    for await (const record of this.records(window, signal)) {
+      const time = record.timestamp;
+      if (time === undefined) continue;
+      if (first === undefined || time < first) first = time;
+      if (last === undefined || time > last) last = time;
+    }
+    return { path: window === 'baseline' ? this.before : this.after, first, last };
   }
 
   private async *records(window: WindowName, signal?: AbortSignal): AsyncGenerator<LogRecord> {
