@@ -173,3 +173,38 @@ describe('renderMarkdown', () => {
     expect(fences.length % 2).toBe(0);
   });
 });
+
+describe('changes the test could not confirm', () => {
+  it('says a rise too thin to judge where the verdict is read, and never "unchanged" for a fall', () => {
+    const thin = signature({
+      id: 'thin000000',
+      template: 'ERROR Stock lookup failed for sku <NUM>',
+      status: 'unchanged',
+      flagged: false,
+      before: 10,
+      after: 10,
+      ratio: 6,
+      unconfirmed: 'rise',
+    });
+    const gone = signature({
+      id: 'gone000000',
+      template: 'ERROR Legacy export failed',
+      status: 'unchanged',
+      flagged: false,
+      before: 48,
+      after: 0,
+      ratio: 0,
+      unconfirmed: 'fall',
+    });
+    const markdown = renderMarkdown({ ...report([thin, gone]), verdict: 'clean' });
+    expect(markdown).toMatch(
+      /> ❔ Too few events to tell: `ERROR Stock lookup failed for sku <NUM>` ×6\.0, 10 → 10\./,
+    );
+    expect(markdown).toContain(
+      '| fewer, not enough to tell | `ERROR Legacy export failed` | 48 → 0 |',
+    );
+    expect(markdown).toContain(
+      '| ❔ too few to tell | `ERROR Stock lookup failed for sku <NUM>` |',
+    );
+  });
+});
