@@ -212,4 +212,27 @@ describe('rankSuspects', () => {
       [],
     );
   });
+
+  it('never matches a placeholder name, and matches words as whole identifiers', () => {
+    const timedOut = finding('sig-time', 'ERROR Upstream call at <TIME> from <HOST> failed', [
+      'ERROR Upstream call at 14:05:00 from db.internal:5432 failed',
+    ]);
+    const local: CommitRange = {
+      commits: [
+        {
+          sha: sha(9),
+          subject: 'Raise the TIMEOUT and the HOSTNAME default',
+          files: [
+            {
+              path: 'src/config/defaults.ts',
+              patch:
+                '@@ -1,2 +1,2 @@\n+export const TIMEOUT = 30;\n+export const HOSTNAME = "db";\n+const UPSTREAMS = 2;',
+            },
+          ],
+        },
+      ],
+      notes: [],
+    };
+    expect(rankSuspects([timedOut], local)).toEqual([]);
+  });
 });

@@ -11,10 +11,24 @@ const STOP_WORDS = new Set(
   ),
 );
 
-/** Distinctive words of a signature: identifiers and words of four letters or more. */
+/**
+ * Distinctive words of a signature: identifiers and words of four letters or more, never the
+ * masks' placeholders (`<TIME>`, `<HOST>`, `<UUID>`), which name no code.
+ */
 export function distinctiveTokens(finding: Pick<Finding, 'template'>): string[] {
-  const words = finding.template.match(/[A-Za-z_][\w$]{3,}/g) ?? [];
+  const text = finding.template.replace(/<[A-Z*]+>/g, ' ');
+  const words = text.match(/[A-Za-z_][\w$]{3,}/g) ?? [];
   return [...new Set(words.filter((word) => !STOP_WORDS.has(word.toLowerCase())))];
+}
+
+/** Whether `text` holds `word` as a whole identifier: `TIME` is not in `TIMEOUT`. */
+function holdsIdentifier(text: string, word: string): boolean {
+  for (let at = text.indexOf(word); at !== -1; at = text.indexOf(word, at + 1)) {
+    const before = at === 0 ? '' : text[at - 1];
+    const after = text[at + word.length] ?? '';
+    if (!/[\w$]/.test(before) && !/[\w$]/.test(after)) return true;
+  }
+  return false;
 }
 
 /**
@@ -107,7 +121,7 @@ function scoreCommit(
     const weight = LOW_WEIGHT_PATH.test(file.path) ? 0.2 : 1;
     const added = addedLines(file).join('\n');
     const touched = `${added}\n${touchedLines(file).join('\n')}`;
-    const tokensAdded = tokens.filter((token) => added.includes(token));
+    const tokensAdded = tokens.filter((token) => holdsIdentifier(added, token));
     const add = (points: number, text: string) => {
       evidence.score += weight * points;
       evidence.reasons.push({ weight: weight * points, text });
@@ -115,7 +129,9 @@ function scoreCommit(
     if (inStackTrace(file.path, frames.files)) {
       add(4, `changes ${file.path}, which is in the stack trace`);
     }
-    const functionsChanged = frames.functions.filter((fn) => fn.length > 2 && touched.includes(fn));
+    const functionsChanged = frames.functions.filter(
+      (fn) => fn.length > 2 && holdsIdentifier(touched, fn),
+    );
     if (functionsChanged.length > 0) {
       add(
         2 * functionsChanged.length,
