@@ -12,7 +12,8 @@ import { buildReport, type Report, type ReportContext } from './report/index.js'
 import { mineSignatures, type Windows } from './signatures/index.js';
 import { recoverTraces } from './sources/traces.js';
 import type { LogSource } from './sources/types.js';
-import { errorMessage } from './text.js';
+import { groupIncidents } from './incidents/index.js';
+import { errorMessage, shortSha } from './text.js';
 
 export type PipelineConfig = Pick<
   Config,
@@ -52,7 +53,7 @@ export function windowsFor(config: Pick<Config, 'deployedAt' | 'soakMs' | 'basel
   };
 }
 
-/** config → sources → signatures → compare → commits → ai → report */
+/** config → sources → signatures → compare → commits → incidents → ai → report */
 export async function runPipeline(config: PipelineConfig, deps: PipelineDeps): Promise<Report> {
   const windows = config.windows ?? windowsFor(config);
   const lengthOf = (range: { start: number; end: number }) => range.end - range.start;
@@ -76,8 +77,12 @@ export async function runPipeline(config: PipelineConfig, deps: PipelineDeps): P
   comparison.findings = await recoverTraces(comparison.findings, deps.sources, deps.signal);
   const suspects = rankSuspects(comparison.findings, range);
   range.notes.push(...unexplainedFindings(comparison.findings, suspects, range));
+  const incidents = groupIncidents(
+    comparison.findings,
+    new Map(suspects.map((suspect) => [suspect.signatureId, shortSha(suspect.sha)])),
+  );
   const result = await analyze(
-    { logGroups: config.logGroups, windows, comparison, range, suspects },
+    { logGroups: config.logGroups, windows, comparison, range, suspects, incidents },
     {
       client: deps.claude,
       model: config.model,
@@ -96,6 +101,7 @@ export async function runPipeline(config: PipelineConfig, deps: PipelineDeps): P
     comparison,
     range,
     suspects,
+    incidents,
     result,
     secrets: deps.secrets,
     context: deps.context,

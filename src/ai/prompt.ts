@@ -4,6 +4,7 @@ import { formatP } from '../compare/index.js';
 import { redact } from '../redact.js';
 import { fence, formatDuration, formatTime, truncate } from '../text.js';
 import { MODEL_ANSWER_SCHEMA } from './schema.js';
+import type { Incident } from '../incidents/index.js';
 import type { Evidence } from './types.js';
 
 export const SYSTEM_PROMPT = `You are a senior site-reliability engineer reviewing a deploy.
@@ -232,6 +233,14 @@ function buildSections(evidence: Evidence, scrub: Scrub): Section[] {
   const sections: Section[] = [
     { name: 'overview', core: true, variants: [overview(evidence, scrub)] },
   ];
+  const cascades = (evidence.incidents ?? []).filter((incident) => incident.signatures.length > 1);
+  if (cascades.length > 0) {
+    sections.push({
+      name: 'incidents',
+      core: true,
+      variants: [incidentList(cascades, comparison.findings, scrub)],
+    });
+  }
   rising.slice(0, MAX_DETAILED).forEach((finding, rank) => {
     sections.push({
       name: `signature ${finding.id}`,
@@ -431,6 +440,27 @@ function commitList(commits: Commit[], count: number, scrub: Scrub): string {
   });
   const rest = commits.length > count ? `\n(and ${commits.length - count} more commits)` : '';
   return `Commits in the deployed range, oldest first:\n${fence(scrub(lines.join('\n'), 200_000))}${rest}`;
+}
+
+/**
+ * The flagged rises that started together, as a time-ordered list of first occurrences with their
+ * log groups, so that cause can be told from effect; the root is the statistics' pick.
+ */
+function incidentList(incidents: Incident[], findings: Finding[], scrub: Scrub): string {
+  const byId = new Map(findings.map((finding) => [finding.id, finding]));
+  const blocks = incidents.map((incident) => {
+    const lines = incident.signatures.map((id) => {
+      const finding = byId.get(id)!;
+      const onset =
+        finding.firstSeenAfter !== undefined
+          ? new Date(finding.firstSeenAfter).toISOString().slice(0, 19) + 'Z'
+          : 'no time';
+      const root = id === incident.root ? ' (root)' : '';
+      return `- ${onset} ${id}${root} in ${finding.logGroups.join(', ')}: ${truncate(firstLine(finding.template), 160)}`;
+    });
+    return `${incident.id} (root ${incident.root}: ${incident.why}):\n${lines.join('\n')}`;
+  });
+  return `Flagged signatures that started together, by first occurrence after the deploy:\n${fence(scrub(blocks.join('\n\n'), 20_000))}`;
 }
 
 function findingList(title: string, findings: Finding[], count: number, scrub: Scrub): string {

@@ -1,3 +1,4 @@
+import type { Incident } from '../incidents/index.js';
 import type { CommitRange, Suspect } from '../commits/index.js';
 import type { Comparison } from '../compare/index.js';
 import type { Windows } from '../signatures/index.js';
@@ -9,6 +10,8 @@ export interface Evidence {
   comparison: Comparison;
   range: CommitRange;
   suspects: Suspect[];
+  /** The flagged rises grouped by onset, each with its likely root; none when none rose. */
+  incidents?: Incident[];
 }
 
 export interface Analysis {

@@ -1,6 +1,7 @@
 import type { Analysis, AnalysisResult } from '../ai/index.js';
 import type { CommitRange, Suspect } from '../commits/index.js';
 import type { Comparison, Finding } from '../compare/index.js';
+import type { Incident } from '../incidents/index.js';
 import type { DeployedAtSource } from '../time.js';
 import { scrubberFor, type Scrub } from '../redact.js';
 import type { MinedSignatures, Windows } from '../signatures/index.js';
@@ -18,6 +19,7 @@ export interface ReportInput {
   comparison: Comparison;
   range: CommitRange;
   suspects: Suspect[];
+  incidents?: Incident[];
   result: AnalysisResult;
   /** Credentials to scrub wherever they appear, besides the patterns of redact(). */
   secrets?: readonly string[];
@@ -55,6 +57,10 @@ export function buildReport(input: ReportInput): Report {
     events: mined.eventsRead,
     signatures: comparison.findings.map((finding) => toReportSignature(finding, windows, scrub)),
     suspects: input.suspects.map((suspect) => scrubSuspect(suspect, scrub)),
+    incidents: (input.incidents ?? []).map(({ onset, ...incident }) => ({
+      ...incident,
+      ...(onset !== undefined && { onset: iso(onset) }),
+    })),
     commits: {
       base: range.base,
       head: range.head,

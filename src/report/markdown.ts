@@ -138,30 +138,106 @@ function cloudWatchLinks(report: Report, signature: ReportSignature): string | u
  * its likely cause; otherwise the statistics' reason.
  */
 function headline(report: Report, flagged: ReportSignature[]): string[] {
-  const top = flagged.find((s) => s.status === 'new' || s.status === 'increased');
+  const rises = flagged.filter((s) => s.status === 'new' || s.status === 'increased');
+  const incident = report.incidents?.[0];
+  const top = (incident && rises.find((s) => s.id === incident.root)) ?? rises[0];
   const title = VERDICT_HEADLINE[report.verdict];
   if (!top || (report.verdict !== 'regression' && report.verdict !== 'warning')) {
     return [`### ${title}: ${escapeInline(report.reason)}`];
   }
-  const rising = flagged.filter((s) => s.status === 'new' || s.status === 'increased').length;
   const what =
     top.status === 'new'
       ? `new error after the deploy, ${top.after}× in ${lengthOf(report.windows.after)} (none in the ${lengthOf(report.windows.baseline)} before)`
       : `error ×${(top.ratio ?? 0).toFixed(1)} after the deploy, ${top.before} → ${top.after}`;
-  const more = rising > 1 ? ` — and ${rising - 1} more below` : '';
+  const more = rises.length > 1 ? ` — and ${rises.length - 1} more below` : '';
   const lines = [
     `### ${title}: ${what}${more}`,
     `**Error:** ${inlineCode(truncate(top.template, 160))}`,
   ];
-  const suspect = suspectOf(report, top);
+  const members = incident?.signatures ?? [top.id];
+  const suspect =
+    suspectOf(report, top) ??
+    members
+      .map((id) => report.suspects.find((s) => s.signatureId === id))
+      .find((found) => found !== undefined);
+  const anySuspect = rises.some((s) => suspectOf(report, s));
   lines.push(
     suspect
       ? `**Likely cause:** ${commitTitle(report, suspect)}`
-      : report.commits.count > 0
-        ? '**Likely cause:** no commit of the deploy shows evidence; check configuration and dependencies.'
-        : '',
+      : anySuspect
+        ? '**Likely cause:** none of this incident’s signatures matches a diff; the suspects of the others are below.'
+        : report.commits.count > 0
+          ? '**Likely cause:** no commit of the deploy shows evidence; check configuration and dependencies.'
+          : '',
   );
+  if (incident && incident.signatures.length > 1) {
+    const chain = incident.signatures
+      .map((id) => report.signatures.find((s) => s.id === id))
+      .filter((s): s is ReportSignature => s !== undefined)
+      .map((s) => inlineCode(truncate(withoutLevel(s.template), 64)));
+    lines.push(`**Chain:** ${chain.join(' → ')}`);
+  }
   return lines.filter(Boolean);
+}
+
+/** A template without its leading level word, which every link of a chain would repeat. */
+function withoutLevel(template: string): string {
+  return template.replace(
+    /^\[?(?:ERROR|FATAL|CRITICAL|SEVERE|WARN(?:ING)?)\]?:?\s+(?!(?:ERROR|EXCEPTION)\b)/i,
+    '',
+  );
+}
+
+/** Flagged signatures incident by incident, each in the order they appeared; falls after. */
+function byIncident(report: Report, flagged: ReportSignature[]): ReportSignature[] {
+  const order = new Map<string, number>();
+  (report.incidents ?? []).forEach((incident, i) =>
+    incident.signatures.forEach((id, j) => order.set(id, i * 10_000 + j)),
+  );
+  const rank = (s: ReportSignature) => order.get(s.id) ?? Number.MAX_SAFE_INTEGER;
+  return flagged
+    .map((s, i) => ({ s, i }))
+    .sort((a, b) => rank(a.s) - rank(b.s) || a.i - b.i)
+    .map(({ s }) => s);
+}
+
+/**
+ * One timeline per incident of several signatures: who came first, to the second, in which log
+ * group, minute by minute around the deploy.
+ */
+function incidentSections(report: Report): string[] {
+  const cascades = (report.incidents ?? []).filter((incident) => incident.signatures.length > 1);
+  return cascades.map((incident, i) => {
+    const members = incident.signatures
+      .map((id) => report.signatures.find((s) => s.id === id))
+      .filter((s): s is ReportSignature => s !== undefined);
+    const start = incident.onset ? Date.parse(incident.onset) : undefined;
+    const rows = members.map((s) => {
+      const seen = s.firstSeenAfter ? Date.parse(s.firstSeenAfter) : undefined;
+      const when =
+        seen === undefined || start === undefined
+          ? '–'
+          : seen === start
+            ? new Date(seen).toISOString().slice(11, 19)
+            : `+${formatDuration(seen - start)}`;
+      return [
+        when,
+        s.id === incident.root ? 'root' : '',
+        inlineCode(truncate(s.template, 70), true),
+        s.logGroups.map((group) => inlineCode(group, true)).join(', '),
+        s.timeline ? `<code>${sparkline(s.timeline)}</code>` : '–',
+      ].join(' | ');
+    });
+    const root = members.find((s) => s.id === incident.root);
+    const title = cascades.length > 1 ? `Incident ${i + 1}` : 'Incident';
+    return [
+      `**${title}:** ${members.length} signatures started together; the root is ${root ? inlineCode(truncate(root.template, 60)) : incident.root} (${escapeInline(incident.why)}).`,
+      '',
+      '| First seen | | Signature | Log group | Per minute, deploy at │ |',
+      '|---|---|---|---|---|',
+      ...rows.map((row) => `| ${row} |`),
+    ].join('\n');
+  });
 }
 
 /**
@@ -307,7 +383,10 @@ function footer(report: Report): string {
 /** The Markdown report: the CLI prints it, the job summary and the PR comment show it. */
 export function renderMarkdown(report: Report, options: { maxChars?: number } = {}): string {
   const maxChars = options.maxChars ?? MAX_COMMENT_CHARS;
-  const flagged = report.signatures.filter((s) => s.flagged);
+  const flagged = byIncident(
+    report,
+    report.signatures.filter((s) => s.flagged),
+  );
   const others = report.signatures.filter((s) => !s.flagged);
   const head = [
     ...headline(report, flagged),
@@ -318,6 +397,7 @@ export function renderMarkdown(report: Report, options: { maxChars?: number } = 
         ]
       : []),
     ...(flagged.length > 0 ? [flaggedTable(report, flagged)] : []),
+    ...incidentSections(report),
     unconfirmedLine(report),
   ].filter(Boolean);
   const tail = [

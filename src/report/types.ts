@@ -44,6 +44,17 @@ export interface ReportContext {
   runUrl?: string;
 }
 
+/** Flagged rises that started together, the likely root first: see src/incidents/. */
+export interface ReportIncident {
+  id: string;
+  /** The id of the root signature. */
+  root: string;
+  /** Signature ids in the order they first appeared after the deploy. */
+  signatures: string[];
+  onset?: string;
+  why: string;
+}
+
 /** report.json: the fields of the public contract, and more. */
 export interface Report {
   version: string;
@@ -57,6 +68,8 @@ export interface Report {
   events: { baseline: number; after: number };
   signatures: ReportSignature[];
   suspects: Suspect[];
+  /** Always set by buildReport; optional for reports of earlier versions. */
+  incidents?: ReportIncident[];
   commits: { base?: string; head?: string; count: number; notes: string[] };
   analysis: Analysis;
   usage: Usage;
