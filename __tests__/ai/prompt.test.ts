@@ -150,6 +150,37 @@ describe('buildPrompt', () => {
     expect(a).toEqual(b);
   });
 
+  it('lists the incidents as first occurrences in time order, with their log groups', async () => {
+    const evidence = demoLikeEvidence();
+    const root = { ...culpritFinding, id: 'root000001', firstSeenAfter: 60 * MINUTE + 53_000 };
+    const effect = finding('effect0001', {
+      template: 'ERROR Order <NUM> rolled back',
+      logGroups: ['/ecs/orders'],
+      status: 'new',
+      flagged: true,
+      firstSeenAfter: 60 * MINUTE + 55_000,
+    });
+    evidence.comparison.findings = [effect, root];
+    evidence.incidents = [
+      {
+        id: 'incident-1',
+        root: 'root000001',
+        signatures: ['root000001', 'effect0001'],
+        onset: root.firstSeenAfter,
+        why: 'first to appear, 2s before the others; an exception',
+      },
+    ];
+    const { user } = await buildPrompt(evidence, { maxTokens: 20_000 });
+    const at = user.indexOf('Flagged signatures that started together');
+    expect(at).toBeGreaterThan(-1);
+    const list = user.slice(at);
+    expect(list).toContain('incident-1 (root root000001: first to appear, 2s before the others');
+    expect(list.indexOf('1970-01-01T01:00:53Z root000001 (root) in /ecs/checkout')).toBeLessThan(
+      list.indexOf('1970-01-01T01:00:55Z effect0001 in /ecs/orders'),
+    );
+    expect(list.indexOf('1970-01-01T01:00:55Z effect0001')).toBeGreaterThan(-1);
+  });
+
   it('keeps log text inside fences it cannot close', async () => {
     const evidence = demoLikeEvidence();
     evidence.comparison.findings[0].examples = [

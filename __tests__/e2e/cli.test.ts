@@ -215,18 +215,22 @@ describe('aftershock signatures', () => {
 });
 
 describe('aftershock demo, --help and --version', () => {
-  it('the demo finds the new exception and names the coupon commit', async () => {
+  it('the demo finds the new exception, its consequence after it, and names the coupon commit', async () => {
     const result = await cli(['demo', '--json', '-']);
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout) as {
       verdict: string;
-      signatures: Array<{ status: string; template: string }>;
+      signatures: Array<{ id: string; status: string; template: string }>;
       suspects: Array<{ sha: string }>;
+      incidents: Array<{ root: string; signatures: string[] }>;
     };
     expect(report.verdict).toBe('regression');
     const flagged = report.signatures.filter((s) => s.status !== 'unchanged');
-    expect(flagged.map((s) => s.status)).toEqual(['new']);
-    expect(flagged[0].template).toContain('Checkout failed');
+    expect(flagged.map((s) => s.status)).toEqual(['new', 'new']);
+    const template = (id: string) => report.signatures.find((s) => s.id === id)!.template;
+    expect(report.incidents).toHaveLength(1);
+    expect(template(report.incidents[0].root)).toContain('NullPointerException');
+    expect(report.incidents[0].signatures.map(template)[1]).toContain('rolled back');
     expect(report.suspects[0].sha).toMatch(/^3f9e8d7/);
   });
 

@@ -5,7 +5,8 @@ import { seededRandom } from './random.js';
  * The demo incident: a checkout service's error log an hour before and ten minutes after a
  * deploy. A newsletter went out with the deploy, so traffic and the recurring errors rise a little
  * together; a scheduled export fails in bursts every quarter hour; and the deploy adds a
- * NullPointerException on the coupon path.
+ * NullPointerException on the coupon path, whose failed checkouts then roll back their orders: a
+ * cascade of two signatures, the exception first.
  */
 export const DEMO_DEPLOYED_AT = Date.UTC(2026, 10, 20, 14, 10, 0);
 export const DEMO_BASELINE_MS = 60 * 60_000;
@@ -97,6 +98,18 @@ function couponCrashes(next: () => number, start: number, end: number): Line[] {
   });
 }
 
+/** Each failed checkout rolls its order back a moment later: a consequence, not a cause. */
+function rollbacks(crashes: Line[], next: () => number): Line[] {
+  return crashes.map(({ at }) => {
+    const later = at + 300 + Math.floor(next() * 400);
+    const order = 50_000 + Math.floor(next() * 9_999);
+    return {
+      at: later,
+      text: `${stamp(later)} ERROR [http-nio-8080-exec-${1 + Math.floor(next() * 8)}] c.s.orders.OrderSaga - Order ${order} rolled back: payment was never captured`,
+    };
+  });
+}
+
 function render(lines: Line[]): string {
   return `${lines
     .sort((a, b) => a.at - b.at)
@@ -108,16 +121,18 @@ export function demoLogs(): { before: string; after: string } {
   const next = seededRandom(20261120);
   const baselineStart = DEMO_DEPLOYED_AT - DEMO_BASELINE_MS;
   const afterEnd = DEMO_DEPLOYED_AT + DEMO_SOAK_MS;
+  const before = [
+    ...recurring(next, baselineStart, DEMO_DEPLOYED_AT),
+    ...cronBursts(next, baselineStart, DEMO_DEPLOYED_AT),
+  ];
+  const recurringAfter = [
+    ...recurring(next, DEMO_DEPLOYED_AT, afterEnd, TRAFFIC_AFTER),
+    ...cronBursts(next, DEMO_DEPLOYED_AT, afterEnd),
+  ];
+  const crashes = couponCrashes(next, DEMO_DEPLOYED_AT, afterEnd);
   return {
-    before: render([
-      ...recurring(next, baselineStart, DEMO_DEPLOYED_AT),
-      ...cronBursts(next, baselineStart, DEMO_DEPLOYED_AT),
-    ]),
-    after: render([
-      ...recurring(next, DEMO_DEPLOYED_AT, afterEnd, TRAFFIC_AFTER),
-      ...cronBursts(next, DEMO_DEPLOYED_AT, afterEnd),
-      ...couponCrashes(next, DEMO_DEPLOYED_AT, afterEnd),
-    ]),
+    before: render(before),
+    after: render([...recurringAfter, ...crashes, ...rollbacks(crashes, next)]),
   };
 }
 
