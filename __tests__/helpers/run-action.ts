@@ -30,6 +30,8 @@ export async function runBundledAction(options: {
   env?: NodeJS.ProcessEnv;
   /** The event payload; default a push of the head commit. */
   event?: unknown;
+  /** The action's entry point; default this repository's dist/index.js. */
+  action?: string;
 }): Promise<ActionRun> {
   const dir = join(options.workdir, `run-${++runs}`);
   await mkdir(dir, { recursive: true });
@@ -66,9 +68,14 @@ export async function runBundledAction(options: {
     ),
   };
   const { code, stdout } = await new Promise<{ code: number; stdout: string }>((done) => {
-    execFile(process.execPath, [ACTION], { env, timeout: 60_000 }, (error, out) => {
-      done({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout: out });
-    });
+    execFile(
+      process.execPath,
+      [options.action ?? ACTION],
+      { env, timeout: 60_000 },
+      (error, out) => {
+        done({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout: out });
+      },
+    );
   });
   const lines = stdout.split('\n');
   return {
