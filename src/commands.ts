@@ -356,13 +356,16 @@ async function fileWindows(
   };
 }
 
+const INGESTION_GRACE_MS = 60_000;
+
 /** An after window that has not ended is rated over its elapsed part. */
 function partialAfterWindow(
   config: Config,
   now: number,
 ): Pick<PipelineConfig, 'windows' | 'windowNotes'> {
   const windows = windowsFor(config);
-  const end = Math.max(config.deployedAt + 1000, now);
+  // The last minute's events may not have been ingested yet: rate up to a minute ago.
+  const end = Math.max(config.deployedAt + 1000, now - INGESTION_GRACE_MS);
   return {
     windows: { ...windows, after: { start: config.deployedAt, end } },
     windowNotes: [

@@ -203,6 +203,6 @@ describe('an after window that has not ended', () => {
     );
     expect(report.verdict).toBe('clean');
     expect(report.signatures.every((s) => s.status === 'unchanged')).toBe(true);
-    expect(report.notes.join(' ')).toMatch(/rated over the 4m elapsed of the 10m soak/);
+    expect(report.notes.join(' ')).toMatch(/rated over the 3m elapsed of the 10m soak/);
   });
 });

@@ -10,6 +10,7 @@ import { failureEvents, LABELLED_FAILURES, scoreFailures } from '../../__fixture
 import { compare } from '../../src/compare/index.js';
 import { failureOf, keyLine } from '../../src/signatures/failure.js';
 import { mineSignatures, tokenize } from '../../src/signatures/index.js';
+import { SignatureKeys } from '../../src/signatures/keys.js';
 import { printSignatures } from '../../src/signatures/lines.js';
 import { memorySource } from '../helpers/memory-source.js';
 
@@ -256,5 +257,52 @@ describe('templates of real formats', () => {
     ],
   ])('%s', (line, template) => {
     expect(tokenize(line).join(' ')).toBe(template);
+  });
+});
+
+describe('edges found in review', () => {
+  it('reads a long line of spaces or dashes without backtracking', () => {
+    expect(keyLine(`${' '.repeat(65_536)}x\n y`)).toBe(`${' '.repeat(65_536)}x`);
+    // Decoration is short: a line this long is text.
+    expect(keyLine(`<${'-'.repeat(65_536)}\nFATAL ERROR: boom`)).toMatch(/^<-+$/);
+    expect(keyLine(`<${'-'.repeat(20)}>\nFATAL ERROR: boom`)).toBe('FATAL ERROR: boom');
+  });
+
+  it("reads log4j's padded level `[INFO ]` as INFO", async () => {
+    const source = memorySource('app', {
+      baseline: [],
+      after: ['2026-03-01 12:00:00 [INFO ] c.s.Zk - Session established, negotiated timeout 30000'],
+    });
+    const { signatures } = await mineSignatures([source], windows);
+    expect(signatures[0].level).toBe('info');
+  });
+
+  it('never puts logfmt lines of two levels in one template', async () => {
+    const rows = await perLine([
+      'time=2026-03-01T12:00:00Z level=info msg="query took 5ms"',
+      'time=2026-03-01T12:00:01Z level=error msg="query took 7ms"',
+    ]);
+    expect(distinct(rows)).toBe(2);
+  });
+
+  it('keys a frame by a name that holds across builds: hashed bundles, file:// URLs', () => {
+    const trace = (file: string) => `TypeError: x\n    at handler (${file}:10:5)`;
+    expect(failureOf(trace('/app/dist/main.3f2a1b9c.js'))).toEqual(
+      failureOf(trace('/app/dist/main.77d0e4aa.js')),
+    );
+    expect(failureOf(trace('file:///app/src/a.mjs'))).toEqual({
+      exception: 'TypeError',
+      frame: 'handler (a.mjs)',
+    });
+  });
+
+  it('keeps failures already told apart apart once the cap of distinct failures is reached', () => {
+    const keys = new SignatureKeys();
+    const template = { index: 0, tokens: ['ERROR', 'failed'], size: 1 };
+    const first = keys.slotOf(template, { exception: 'E0Error' });
+    for (let i = 1; i < 5000; i++) keys.slotOf(template, { exception: `E${i}Error` });
+    const past = keys.slotOf(template, { exception: 'LateError' });
+    expect(keys.slotOf(template, { exception: 'E0Error' })).toBe(first);
+    expect(past).toBe(keys.slotOf(template, undefined));
   });
 });

@@ -18,7 +18,9 @@ export function explain(
     test.burstiness > 1.05
       ? `; bursty: its baseline slices varied ×${formatRatio(test.burstiness)} as much as a steady rate's, so its counts weigh that much less`
       : '';
-  const untestable = finding.status === 'unchanged' && finding.adjustedPValue >= 1;
+  // Counts whose best case cannot reach α even alone: no correction made them untestable.
+  const untestable =
+    finding.status === 'unchanged' && test.up.minPValue > alpha && test.down.minPValue > alpha;
   const evidence = untestable ? 'too few events for any test to pass' : `${p}, threshold ${alpha}`;
   if (!outcome.enough && outcome.significant) {
     return `${counts}: only ${finding.after} events after the deploy, fewer than the ${minEvents} needed to flag a rise (${p})${bursty}`;

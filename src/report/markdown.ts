@@ -139,7 +139,11 @@ function cloudWatchLinks(report: Report, signature: ReportSignature): string | u
  */
 function headline(report: Report, flagged: ReportSignature[]): string[] {
   const rises = flagged.filter((s) => s.status === 'new' || s.status === 'increased');
-  const incident = report.incidents?.[0];
+  // The incident of the first severe rise: a regression's headline names an error, not a warning.
+  const severe = rises.find(isSevere) ?? rises[0];
+  const incident =
+    report.incidents?.find((i) => severe && i.signatures.includes(severe.id)) ??
+    report.incidents?.[0];
   const top = (incident && rises.find((s) => s.id === incident.root)) ?? rises[0];
   const title = VERDICT_HEADLINE[report.verdict];
   if (!top || (report.verdict !== 'regression' && report.verdict !== 'warning')) {
@@ -185,6 +189,17 @@ function withoutLevel(template: string): string {
   return template.replace(
     /^\[?(?:ERROR|FATAL|CRITICAL|SEVERE|WARN(?:ING)?)\]?:?\s+(?!(?:ERROR|EXCEPTION)\b)/i,
     '',
+  );
+}
+
+/** What makes a rise a regression (see compare/decision.ts): error level or worse, or a crash. */
+function isSevere(s: ReportSignature): boolean {
+  return (
+    s.kind === 'oom' ||
+    s.kind === 'crash' ||
+    s.level === 'error' ||
+    s.level === 'fatal' ||
+    s.level === 'unknown'
   );
 }
 

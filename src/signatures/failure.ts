@@ -23,15 +23,21 @@ const EXCEPTION_LINE =
   /^(?:Caused by: |Uncaught |Exception in thread "[^"]*" )?((?:[A-Za-z_$][\w$]*\.)*[A-Za-z_$][\w$]*(?:Exception|Error|Throwable|Exit|Fault|Failure))(?: \[[\w-]+\])?(?::|$)/;
 /** `Traceback (most recent call last):` at the start of a line. */
 const TRACEBACK = /^Traceback \(most recent call last\):/;
-/** Lines with nothing to identify an event: blank, or decoration such as `<--- JS stacktrace --->`. */
-const DECORATION = /^\s*(?:<-{2,}.*-{2,}>|[-=*#~_+]{3,}.*|[^\p{L}\p{N}]*)\s*$/u;
+/**
+ * Lines with nothing to identify an event: blank, or decoration such as `<--- JS stacktrace --->`.
+ * Tested on the trimmed line, where no two parts of the pattern can match the same spaces.
+ */
+const DECORATION = /^(?:<-{2,}.*-{2,}>|[-=*#~_+]{3,}.*|[^\p{L}\p{N}]*)$/u;
+/** Decoration is short; a longer line is text, and is never scanned for it. */
+const MAX_DECORATION_CHARS = 200;
 /** A line that names an error when an event starts with decoration (Node's out-of-memory block). */
 const NAMES_ERROR =
   /^(?:FATAL ERROR:|panic:|fatal error:|Traceback \(most recent call last\):|(?:[A-Za-z_$][\w$]*\.)*[A-Za-z_$][\w$]*(?:Exception|Error)\b)/;
 
 /** `at com.shop.Cart.add(Cart.java:42)`, with a module or class loader before it (`app//`). */
 const JAVA_FRAME = /^\s+at (?:[^\s(/]+\/{1,2})?((?:[\w$<>]+\.)+[\w$<>]+)\(([^:)]*)(?::\d+)?\)/;
-const NODE_FRAME = /^\s+at (?:async )?(?:(.+?) \()?((?:[A-Za-z]:)?[^():]+?)(?::\d+){1,2}\)?$/;
+const NODE_FRAME =
+  /^\s+at (?:async )?(?:(.+?) \()?(?:[a-z][\w+.-]*:\/\/\/?)?((?:[A-Za-z]:)?[^():]+?)(?::\d+){1,2}\)?$/;
 const PYTHON_FRAME = /^\s+File "([^"]+)", line \d+, in (\S+)/;
 const GO_FUNCTION = /^([\w./*()-]+?)\((?:0x[\da-f]+|\.\.\.|[^)]*)?\)$/;
 const GO_FILE = /^\s+(\S+\.go):\d+/;
@@ -63,7 +69,8 @@ export function keyLine(message: string): string {
 }
 
 function isDecoration(line: string): boolean {
-  return DECORATION.test(line);
+  const trimmed = line.trim();
+  return trimmed.length <= MAX_DECORATION_CHARS && DECORATION.test(trimmed);
 }
 
 /** The last unindented line of a Python traceback: what was raised. */
@@ -122,7 +129,7 @@ function parseFrame(line: string): { text: string; inApp: boolean } | undefined 
   if (java) {
     const parts = java[1].split('.');
     return {
-      text: `${parts.slice(-2).join('.')}(${java[2]})`,
+      text: stable(`${parts.slice(-2).join('.')}(${java[2]})`),
       inApp: !JAVA_LIBRARY.test(java[1]),
     };
   }
@@ -130,7 +137,7 @@ function parseFrame(line: string): { text: string; inApp: boolean } | undefined 
   if (node) {
     const file = node[2];
     return {
-      text: `${node[1] ?? '<anonymous>'} (${baseName(file)})`,
+      text: `${stable(node[1] ?? '<anonymous>')} (${baseName(file)})`,
       inApp: !NODE_LIBRARY.test(file),
     };
   }
@@ -211,8 +218,17 @@ function exceptionOnly(lines: string[]): Failure | undefined {
   return exception ? { exception } : undefined;
 }
 
+/**
+ * A file's name without its folders, and with what changes on every build masked: content hashes
+ * (`main.3f2a1b9c.js`) and numbered generated names, so one place keeps one id across deploys.
+ */
 function baseName(path: string): string {
-  return path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
+  return stable(path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1));
+}
+
+/** Hex runs with a digit, and numbers, as they appear in generated names and hashes. */
+function stable(name: string): string {
+  return name.replace(/(?=[0-9a-f]*\d)[0-9a-f]{6,}|\d+/g, '<N>');
 }
 
 /** errno names: `ECONNRESET`, `ENOENT`, `EADDRINUSE`. */

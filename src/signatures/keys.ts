@@ -29,10 +29,11 @@ export class SignatureKeys {
       if (slot !== undefined) return slot;
       return (this.plain[template.index] = this.add({ template }));
     }
-    if (this.byFailure.size >= MAX_FAILURE_KEYS) return this.slotOf(template, undefined);
     const key = `${template.index}\n${failure.exception ?? ''}\n${failure.frame ?? ''}`;
     const slot = this.byFailure.get(key);
     if (slot !== undefined) return slot;
+    // Failures already kept apart stay apart; only new ones go to the plain slot past the cap.
+    if (this.byFailure.size >= MAX_FAILURE_KEYS) return this.slotOf(template, undefined);
     const added = this.add({ template, failure });
     this.byFailure.set(key, added);
     return added;

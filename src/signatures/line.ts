@@ -59,7 +59,7 @@ function logfmtLevel(tokens: string[]): string | undefined {
 }
 
 function bareLevel(token: string): string {
-  return token.replace(/^[[<(]|[\]>):,]$/g, '');
+  return token.replace(/^[[<(]|[\]>):,]$/g, '').trim();
 }
 
 /** Python's default logging format, `ERROR:root:message`: the level, then the message. */
@@ -129,7 +129,8 @@ const MAX_LEVEL_LENGTH = 10;
 function isLevel(token: string, afterHeader: boolean, words: number): boolean {
   const start = '[<('.includes(token[0]) ? 1 : 0;
   const end = token.length - (']>):,'.includes(token[token.length - 1]) ? 1 : 0);
-  const bare = token.slice(start, Math.max(start, end));
+  // log4j pads the level inside its brackets: `[INFO ]`.
+  const bare = token.slice(start, Math.max(start, end)).trim();
   return (
     (words <= MAX_FIELDS_BEFORE_LEVEL && LEVEL.test(bare)) ||
     (afterHeader && words <= 2 && LEVEL_ANY_CASE.test(bare)) ||

@@ -327,10 +327,19 @@ function isName(token: string): boolean {
 const LEVEL_WORD =
   /^[[<(]?(?:trace|debug|info|notice|warn|warning|error|err|severe|critical|crit|fatal)[\]>):,]?$/i;
 
-/** Whether the line and the template name two different errors at one position: never one. */
+/** A logfmt level field: `level=error`, `lvl=warn`, `severity=INFO`. */
+const LEVEL_FIELD = /^(?:level|lvl|severity)=/i;
+
+/**
+ * Whether the line and the template name two different errors, or two levels of a logfmt
+ * header, at one position: they are never one template.
+ */
 function namesAnotherError(template: string[], tokens: string[]): boolean {
   for (let i = 0; i < tokens.length; i++) {
-    if (template[i] !== tokens[i] && (isErrorName(template[i]) || isErrorName(tokens[i]))) {
+    const a = template[i];
+    const b = tokens[i];
+    if (a === b) continue;
+    if (isErrorName(a) || isErrorName(b) || LEVEL_FIELD.test(a) || LEVEL_FIELD.test(b)) {
       return true;
     }
   }

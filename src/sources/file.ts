@@ -84,7 +84,8 @@ export class FileSource implements LogSource {
     let last: number | undefined;
     for await (const record of this.records(window, signal)) {
       const time = record.timestamp;
-      if (time === undefined) continue;
+      // A small number read as a time (`"t": 0.035`) is not one: it would stretch the span to 1970.
+      if (time === undefined || time < PLAUSIBLE_AFTER) continue;
       if (first === undefined || time < first) first = time;
       if (last === undefined || time > last) last = time;
     }
@@ -106,6 +107,9 @@ export class FileSource implements LogSource {
     }
   }
 }
+
+/** Timestamps before this are not times of a service's logs. */
+const PLAUSIBLE_AFTER = Date.UTC(2000, 0, 1);
 
 /**
  * The records of a file, failing at the end when it held records and none of them was text:
