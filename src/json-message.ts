@@ -33,7 +33,7 @@ function unwrap(line: string): { message: string; object: JsonObject } | undefin
 }
 
 /** Where structured loggers keep an error's stack: pino, bunyan, ECS, python-json-logger. */
-const STACK_KEYS = [
+export const STACK_KEYS = [
   'err.stack',
   'error.stack',
   'error.stack_trace',

@@ -305,4 +305,27 @@ describe('edges found in review', () => {
     expect(keys.slotOf(template, { exception: 'E0Error' })).toBe(first);
     expect(past).toBe(keys.slotOf(template, undefined));
   });
+
+  it('keeps the words before a level word that is part of the message', () => {
+    expect(tokenize('2026-03-01 12:00:00 Payment failed: ERROR from gateway').join(' ')).toBe(
+      'Payment failed: ERROR from gateway',
+    );
+    expect(tokenize('2026-03-01 12:00:00 Refund failed: ERROR from gateway').join(' ')).toBe(
+      'Refund failed: ERROR from gateway',
+    );
+  });
+
+  it("reads a long Python traceback's exception line, past the lines it reads at most", () => {
+    const frames = Array.from(
+      { length: 600 },
+      (_, i) => `  File "/app/deep.py", line ${i}, in step\n    step()`,
+    );
+    const trace = [
+      'Traceback (most recent call last):',
+      ...frames,
+      'RecursionError: too deep',
+    ].join('\n');
+    expect(keyLine(trace)).toBe('RecursionError: too deep');
+    expect(failureOf(trace)?.exception).toBe('RecursionError');
+  });
 });

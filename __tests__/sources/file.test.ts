@@ -209,6 +209,16 @@ describe('FileSource', () => {
     });
   });
 
+  it("carries a JSON line's error stack with its message, so what failed can be read", async () => {
+    const path = await temp(
+      'pino.log',
+      `${JSON.stringify({ level: 50, time: T0, msg: 'payment failed', err: { type: 'TypeError', stack: 'TypeError: x\n    at charge (/app/src/pay.js:1:2)' } })}\n`,
+    );
+    const [event] = await events(path);
+    expect(event.message).toBe('payment failed\nTypeError: x\n    at charge (/app/src/pay.js:1:2)');
+    expect(event.level).toBe('error');
+  });
+
   it('keeps only the error events under the default filter pattern', async () => {
     const errors = await events(APP_LOG, DEFAULT_FILTER_PATTERN);
     expect(errors.map((event) => event.message.split('\n')[0])).toEqual([

@@ -12,8 +12,16 @@ export interface Failure {
   frame?: string;
 }
 
-/** An event's lines read at most: a trace longer than this keeps its key parts near the top. */
+/** An event's lines read at most, and its last lines besides (a Python traceback ends with what it raised). */
 const MAX_LINES = 400;
+const LAST_LINES = 5;
+
+function linesOf(message: string): string[] {
+  const lines = message.split('\n', MAX_LINES + 1);
+  if (lines.length <= MAX_LINES) return lines;
+  const all = message.split('\n');
+  return [...all.slice(0, MAX_LINES), ...all.slice(-LAST_LINES)];
+}
 
 /** `java.lang.IllegalStateException`, `KeyError`, `requests.exceptions.ConnectionError`. */
 const EXCEPTION_TYPE =
@@ -57,7 +65,7 @@ const PYTHON_LIBRARY = /(?:site-packages|dist-packages|[\\/]lib[\\/]python[\d.]*
 export function keyLine(message: string): string {
   const newline = message.indexOf('\n');
   if (newline === -1) return isDecoration(message) ? message.trim() : message;
-  const lines = message.split('\n', MAX_LINES);
+  const lines = linesOf(message);
   const first = lines.findIndex((line) => !isDecoration(line));
   if (first === -1) return lines.find((line) => line.trim() !== '')?.trim() ?? '';
   if (TRACEBACK.test(lines[first])) return exceptionLineOf(lines, first) ?? lines[first];
@@ -88,7 +96,7 @@ function exceptionLineOf(lines: string[], from: number): string | undefined {
  */
 export function failureOf(message: string): Failure | undefined {
   if (message.indexOf('\n') === -1) return undefined;
-  const lines = message.split('\n', MAX_LINES);
+  const lines = linesOf(message);
   const failure =
     pythonFailure(lines) ?? goFailure(lines) ?? javaOrNodeFailure(lines) ?? exceptionOnly(lines);
   return failure && (failure.exception || failure.frame) ? failure : undefined;

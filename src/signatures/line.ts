@@ -159,25 +159,37 @@ function messageStart(tokens: string[]): MessageStart {
   }
   let variables = 0;
   let words = 0;
+  // Words of a message (`Payment failed:`), not fields (`RAS`, `R02-M1-N0`): past a host or a
+  // logger, a level word after them is the message's.
+  let prose = 0;
+  // A capitalised word starts a sentence: `Payment failed:` is no host and program tag.
+  let sentence = false;
   for (let i = 0; i < scan; i++) {
     const token = tokens[i];
     const afterHeader = i > 0 && variables > 0;
-    if (token.length <= MAX_LEVEL_LENGTH && isLevel(token, afterHeader, words)) {
+    if (token.length <= MAX_LEVEL_LENGTH && prose <= 1 && isLevel(token, afterHeader, words)) {
       if (i === 0) return { start: 0, level: 0 };
       let fields = i;
       while (fields > 1 && CAPITALS.test(tokens[fields - 1])) fields--;
       return { start: fields < i ? fields : skipLogger(tokens, i), level: i };
     }
-    if (afterHeader && words <= (token.includes('[') ? 3 : 2) && PROGRAM.test(token)) {
+    if (afterHeader && !sentence && words <= (token.includes('[') ? 3 : 2) && PROGRAM.test(token)) {
       return { start: i + 1, level: -1 };
     }
     if (isVariableToken(token)) variables++;
-    else if (token !== '-') words++;
+    else if (token !== '-') {
+      words++;
+      if (PROSE.test(token)) prose++;
+      if (/^[A-Z][a-z]+$/.test(token)) sentence = true;
+    }
   }
   // `[time] program - message`
   const dash = tokens.indexOf('-', 1);
   return { start: dash !== -1 && dash <= 3 ? dash + 1 : 0, level: -1 };
 }
+
+/** A word of running text: letters with a lower-case one, perhaps ending a clause. */
+const PROSE = /^[A-Za-z]?[a-z]+[,:;.]?$/;
 
 /** A field in capitals: `RAS`, `KERNEL`, `MMCS`. */
 const CAPITALS = /^[A-Z]{2,}$/;

@@ -4,6 +4,7 @@ import {
   firstString,
   isObject,
   MESSAGE_KEYS,
+  STACK_KEYS,
   parseObject,
   type JsonObject,
 } from '../json-message.js';
@@ -114,9 +115,11 @@ function isDocumentStart(line: string): boolean {
 
 function jsonRecord(object: JsonObject, raw: string, depth: number): LogRecord {
   const found = firstString(object, MESSAGE_KEYS)?.trimEnd();
+  // The stack of the error a line carries says what failed, as a trace under a message does.
+  const stack = found && firstString(object, STACK_KEYS)?.trimEnd();
   const record: LogRecord = {
     raw,
-    message: found || raw,
+    message: (stack && !found.includes(stack) ? `${found}\n${stack}` : found) || raw,
     timestamp: firstDefined(object, TIMESTAMP_KEYS, parseTimestamp),
     level: firstDefined(object, LEVEL_KEYS, parseLevel),
   };
