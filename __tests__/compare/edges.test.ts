@@ -135,6 +135,27 @@ describe('a source cut at max-events shortens only its own windows', () => {
     // The cut group is rated over the five minutes it was read: 500 in 5m against 10/min.
     expect(finding(result, 'busy').afterRate).toBeCloseTo(100);
   });
+
+  it('a group cut a minute into the after window does not make a steady group too thin to judge', () => {
+    const steady = countedSignature('steady', spread(906, 60), spread(151, 10));
+    steady.logGroups = ['/ecs/steady'];
+    const cut = countedSignature('cut', spread(600, 60), spread(10, 1));
+    cut.logGroups = ['/ecs/cut'];
+    const input: MinedSignatures = {
+      ...mined([steady, cut]),
+      sourcesRead: ['/ecs/steady', '/ecs/cut'],
+      truncated: [
+        { source: '/ecs/cut', window: 'after', maxEvents: 10, lastTimestamp: HOUR + MINUTE },
+      ],
+    };
+    const windows = {
+      baseline: { start: 0, end: HOUR },
+      after: { start: HOUR, end: HOUR + 10 * MINUTE },
+    };
+    const result = compare({ mined: input, baselineMs: HOUR, afterMs: 10 * MINUTE, windows });
+    expect(result.verdict).toBe('clean');
+    expect(result.reason).toContain('in the 10m after');
+  });
 });
 
 describe('the trend of the others', () => {

@@ -85,7 +85,9 @@ export function decide(
 
   // Context lines (INFO, DEBUG) are not errors: they neither make the data thin nor count.
   const errors = findings.filter((finding) => !isContext(finding));
-  const totals = pooled(errors);
+  // Counts of a source cut at max-events are lower bounds over a shorter span: not pooled.
+  const cut = new Set((mined.truncated ?? []).map((truncation) => truncation.source));
+  const totals = pooled(errors.filter((f) => !f.logGroups.some((group) => cut.has(group))));
   const baselineText = `${formatDuration(windows.baselineMs)} before`;
   const afterText = `${formatDuration(windows.afterMs)} after`;
   if (totals.after > 0) {

@@ -101,7 +101,8 @@ export function compare(input: CompareInput, options: CompareOptions = {}): Comp
     ...burstNotes(mined.signatures, bursts),
   ];
   return {
-    ...decide(findings, mined, trend, windows, parameters),
+    // Each source's cut is in its own signatures' exposure; the verdict's sentences use the windows.
+    ...decide(findings, mined, trend, nominal, parameters),
     notes,
     findings,
     trend,
