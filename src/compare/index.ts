@@ -50,7 +50,6 @@ export function compare(input: CompareInput, options: CompareOptions = {}): Comp
     judgeBursts: options.judgeBursts ?? true,
   };
   const { mined } = input;
-  const windows = exposureOf(input);
   const nominal = { baselineMs: input.baselineMs, afterMs: input.afterMs };
   // A source cut at max-events shortens its own signatures' windows, no one else's.
   const exposures = mined.signatures.map((signature) => exposureOf(input, signature.logGroups));
