@@ -260,7 +260,7 @@ describe('templates of real formats', () => {
   });
 });
 
-describe('edges found in review', () => {
+describe('edges: long lines, padded levels, logfmt, generated names, the cap of failures', () => {
   it('reads a long line of spaces or dashes without backtracking', () => {
     expect(keyLine(`${' '.repeat(65_536)}x\n y`)).toBe(`${' '.repeat(65_536)}x`);
     // Decoration is short: a line this long is text.
