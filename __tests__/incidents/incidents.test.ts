@@ -64,6 +64,22 @@ const every = (from: number, to: number, period: number, message: (i: number) =>
     message: message(i),
   }));
 
+/** A steady timeout throughout, and a new NullPointerException from a minute after the deploy. */
+const steadyThenNewError = () => [
+  ...every(
+    deployedAt - 60 * MINUTE,
+    deployedAt + 10 * MINUTE,
+    MINUTE,
+    (i) => `ERROR PaymentClient - gateway timed out after ${3000 + i}ms`,
+  ),
+  ...every(
+    deployedAt + MINUTE,
+    deployedAt + 10 * MINUTE,
+    10_000,
+    (i) => `ERROR CartService - java.lang.NullPointerException: coupon is null for cart ${i}`,
+  ),
+];
+
 describe('incidents', () => {
   it('the OOM cascade: the root and its commit in the headline, the chain in order', async () => {
     const report = await run(
@@ -94,20 +110,7 @@ describe('incidents', () => {
   });
 
   it('two unrelated regressions in one deploy are two incidents, each with its own cause', async () => {
-    const api = timedSource('/ecs/api', [
-      ...every(
-        deployedAt - 60 * MINUTE,
-        deployedAt + 10 * MINUTE,
-        MINUTE,
-        (i) => `ERROR PaymentClient - gateway timed out after ${3000 + i}ms`,
-      ),
-      ...every(
-        deployedAt + MINUTE,
-        deployedAt + 10 * MINUTE,
-        10_000,
-        (i) => `ERROR CartService - java.lang.NullPointerException: coupon is null for cart ${i}`,
-      ),
-    ]);
+    const api = timedSource('/ecs/api', steadyThenNewError());
     const worker = timedSource('/ecs/worker', [
       ...every(
         deployedAt + MINUTE + 30_000,
@@ -156,26 +159,10 @@ describe('incidents', () => {
   });
 
   it('a single new error keeps the headline it had', async () => {
-    const report = await run(
-      [
-        timedSource('/ecs/api', [
-          ...every(
-            deployedAt - 60 * MINUTE,
-            deployedAt + 10 * MINUTE,
-            MINUTE,
-            (i) => `ERROR PaymentClient - gateway timed out after ${3000 + i}ms`,
-          ),
-          ...every(
-            deployedAt + MINUTE,
-            deployedAt + 10 * MINUTE,
-            10_000,
-            (i) =>
-              `ERROR CartService - java.lang.NullPointerException: coupon is null for cart ${i}`,
-          ),
-        ]),
-      ],
-      { commits: [], notes: [] },
-    );
+    const report = await run([timedSource('/ecs/api', steadyThenNewError())], {
+      commits: [],
+      notes: [],
+    });
     expect(report.incidents).toEqual([
       expect.objectContaining({
         signatures: [report.signatures[0].id],
