@@ -7,6 +7,7 @@ process.exitCode = await main(process.argv.slice(2), {
   env: process.env,
   stdin: process.stdin,
   now: Date.now,
-  colour: process.stdout.isTTY === true,
+  terminal: process.stdout.isTTY === true,
+  columns: process.stdout.columns,
   progress: process.stderr.isTTY === true,
 });

@@ -7,7 +7,7 @@ import { ConfigError, INPUT, parseConfig, type Config, type RawInputs } from './
 import { runDemo } from './demo/run.js';
 import { runPipeline, windowsFor, type PipelineConfig } from './pipeline.js';
 import { redact, redactTemplate, secretValues } from './redact.js';
-import { outcomeOf, renderMarkdown, type Report } from './report/index.js';
+import { outcomeOf, renderMarkdown, renderTerminal, type Report } from './report/index.js';
 import { createCloudWatchSources } from './sources/cloudwatch.js';
 import { FileSource, readMessages } from './sources/file.js';
 import { splitFileWindows, twoFileWindows, type FileWindows } from './sources/file-windows.js';
@@ -43,8 +43,9 @@ const ANALYZE_HELP = `Usage: aftershock analyze [FILE] [options]
 
 Reads error events for a baseline window before the deploy and a window after it, from
 CloudWatch Logs (--log-groups), from two local files (--before/--after), or from one local
-FILE split at --deployed-at, and prints the Markdown report. With files, each window is the span
-the file's timestamps cover unless --baseline or --soak gives its length.
+FILE split at --deployed-at, and prints the report: plain text on a terminal, the Markdown of
+the PR comment when piped. With files, each window is the span the file's timestamps cover
+unless --baseline or --soak gives its length.
 
 Where the logs come from:
   FILE                      one local log, split at --deployed-at ("what happened at 14:05?")
@@ -77,7 +78,9 @@ Sensitivity (see docs/statistics.md):
 
 Output:
   --fail-on VERDICTS        verdicts that exit 1 (default regression)
-  --json PATH               also write report.json to PATH ("-" prints JSON instead of Markdown)
+  --format FORMAT           text (for people; the default on a terminal), markdown (the PR
+                            comment's body; the default when piped) or json (report.json)
+  --json PATH               also write report.json to PATH ("-": the same as --format json)
 
 Examples:
   aftershock analyze --before before.log --after after.log
@@ -100,7 +103,7 @@ Examples:
   kubectl logs deploy/api | aftershock signatures --per-line
 `;
 
-const DEMO_HELP = `Usage: aftershock demo [--json PATH]
+const DEMO_HELP = `Usage: aftershock demo [--format text|markdown|json] [--json PATH]
 
 Runs the whole pipeline on a bundled example incident — a checkout service's error log an hour
 before and ten minutes after a deploy that adds a NullPointerException — offline, with no keys.
@@ -112,25 +115,12 @@ export interface Io {
   env: NodeJS.ProcessEnv;
   stdin: NodeJS.ReadableStream;
   now: () => number;
-  /** Whether stdout is a terminal: colours only then, and never with NO_COLOR. */
-  colour?: boolean;
+  /** Whether stdout is a terminal: plain text with colours then (never with NO_COLOR). */
+  terminal?: boolean;
+  /** The terminal's width in columns. */
+  columns?: number;
   /** Whether to report the progress of long reads on stderr (when stderr is a terminal). */
   progress?: boolean;
-}
-
-const VERDICT_COLOUR: Record<Report['verdict'], string> = {
-  regression: '\u001b[1;31m',
-  warning: '\u001b[1;33m',
-  inconclusive: '\u001b[1;37m',
-  clean: '\u001b[1;32m',
-};
-
-/** Colours the verdict line on a terminal; everything else stays plain Markdown. */
-function colourVerdict(markdown: string, report: Report, io: Io): string {
-  if (!io.colour || io.env.NO_COLOR !== undefined) return markdown;
-  const newline = markdown.indexOf('\n');
-  const head = newline === -1 ? markdown : markdown.slice(0, newline);
-  return `${VERDICT_COLOUR[report.verdict]}${head}\u001b[0m${newline === -1 ? '' : markdown.slice(newline)}`;
 }
 
 class UsageError extends Error {}
@@ -204,6 +194,7 @@ const ANALYZE_OPTIONS = {
   after: { type: 'string' },
   commits: { type: 'string' },
   json: { type: 'string' },
+  format: { type: 'string' },
   wait: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -219,6 +210,7 @@ async function analyzeCommand(args: string[], io: Io): Promise<number> {
       `expected at most one FILE to split at --deployed-at, got ${positionals.length}`,
     );
   }
+  const format = formatOf(values, io);
   const [oneFile] = positionals;
   const usesFiles = values.before !== undefined || values.after !== undefined;
   if (oneFile !== undefined && (usesFiles || values[INPUT.logGroups])) {
@@ -302,10 +294,11 @@ async function analyzeCommand(args: string[], io: Io): Promise<number> {
     version: VERSION,
     secrets: config.anthropicApiKey ? [config.anthropicApiKey] : [],
   });
-  const printed = await printReport(report, values.json, io);
+  const printed = await printReport(report, format, values, io);
   const outcome = outcomeOf(report, config.failOn);
   if (outcome.kind === 'unreadable') {
-    io.stderr(`aftershock: ${outcome.message}\n`);
+    // A person at the terminal has just read it; a script reads stderr.
+    if (format !== 'text') io.stderr(`aftershock: ${outcome.message}\n`);
     return EXIT.unreadable;
   }
   if (!printed) return EXIT.usage;
@@ -383,28 +376,53 @@ function noCommits(config: Config): CommitRange {
   };
 }
 
+const FORMATS = ['text', 'markdown', 'json'] as const;
+type Format = (typeof FORMATS)[number];
+
+/** --format as given, else JSON for `--json -`, text for a person at a terminal, else Markdown. */
+function formatOf(values: { format?: string; json?: string }, io: Io): Format {
+  const { format, json } = values;
+  if (format !== undefined && !(FORMATS as readonly string[]).includes(format)) {
+    throw new UsageError(`--format ${format}: expected ${FORMATS.join(', ')}`);
+  }
+  if (json === '-' && format !== undefined && format !== 'json') {
+    throw new UsageError(`--json - prints JSON on stdout: it cannot go with --format ${format}`);
+  }
+  if (json === '-') return 'json';
+  return (format as Format | undefined) ?? (io.terminal ? 'text' : 'markdown');
+}
+
+function rendered(report: Report, format: Format, io: Io): string {
+  if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
+  if (format === 'markdown') return `${renderMarkdown(report)}\n`;
+  return renderTerminal(report, {
+    colour: io.terminal === true && io.env.NO_COLOR === undefined,
+    width: io.columns,
+  });
+}
+
 /**
  * Prints the report, and writes report.json when asked. A path that cannot be written is named
  * on stderr and the report is still printed; false then, so the run exits 2.
  */
-async function printReport(report: Report, json: string | undefined, io: Io): Promise<boolean> {
-  const text = `${JSON.stringify(report, null, 2)}\n`;
-  if (json === '-') {
-    io.stdout(text);
-    return true;
-  }
+async function printReport(
+  report: Report,
+  format: Format,
+  values: { json?: string },
+  io: Io,
+): Promise<boolean> {
   let written = true;
-  if (json) {
+  if (values.json && values.json !== '-') {
     try {
-      await writeFile(json, text);
+      await writeFile(values.json, `${JSON.stringify(report, null, 2)}\n`);
     } catch (error) {
       written = false;
       io.stderr(
-        `aftershock: could not write the report to --json ${json}: ${errorMessage(error)}; give a writable file path, or - for stdout\n`,
+        `aftershock: could not write the report to --json ${values.json}: ${errorMessage(error)}; give a writable file path, or - for stdout\n`,
       );
     }
   }
-  io.stdout(`${colourVerdict(renderMarkdown(report), report, io)}\n`);
+  io.stdout(rendered(report, format, io));
   return written;
 }
 
@@ -434,12 +452,14 @@ async function signaturesCommand(args: string[], io: Io): Promise<number> {
 async function demoCommand(args: string[], io: Io): Promise<number> {
   const { values } = parse(args, {
     json: { type: 'string' },
+    format: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
     io.stdout(DEMO_HELP);
     return EXIT.pass;
   }
+  const format = formatOf(values, io);
   const { report } = await runDemo({ version: VERSION, now: io.now() });
-  return (await printReport(report, values.json, io)) ? EXIT.pass : EXIT.usage;
+  return (await printReport(report, format, values, io)) ? EXIT.pass : EXIT.usage;
 }

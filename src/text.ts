@@ -19,6 +19,31 @@ export function detach(text: string): string {
   return Buffer.from(text, 'utf16le').toString('utf16le');
 }
 
+/**
+ * Lines longer than `width` broken into rows that fit, at a space near the end when there is one;
+ * each continuation starts with `↪ ` so a reader sees that the line goes on. Nothing is dropped.
+ */
+export function wrapLongLines(text: string, width: number): string {
+  return text
+    .split('\n')
+    .map((line) => {
+      if (line.length <= width) return line;
+      const rows: string[] = [];
+      let rest = line;
+      let room = width;
+      while (rest.length > room) {
+        const space = rest.lastIndexOf(' ', room);
+        const cut = space > room * 0.75 ? space + 1 : room;
+        rows.push(rest.slice(0, cut).trimEnd());
+        rest = rest.slice(cut);
+        room = width - 2;
+      }
+      rows.push(rest);
+      return rows.map((row, i) => (i === 0 ? row : `↪ ${row}`)).join('\n');
+    })
+    .join('\n');
+}
+
 export function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
 }

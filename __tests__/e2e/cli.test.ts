@@ -5,9 +5,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
-import { main } from '../../src/commands.js';
+import { main, type Io } from '../../src/commands.js';
 import { runCli } from '../helpers/cli.js';
+import { startFakeCloudWatch, type FakeEvent } from '../fakes/cloudwatch.js';
 import { VERSION } from '../../src/version.js';
+import type { Report } from '../../src/report/index.js';
 
 let dir: string;
 
@@ -253,6 +255,45 @@ describe('aftershock demo, --help and --version', () => {
     expect((await cli(['--version'])).stdout).toBe(`${VERSION}\n`);
   });
 
+  it('the bundled CLI reads CloudWatch Logs with no SDK warning about the Node version in its output', async () => {
+    const deployedAt = Date.now() - 30 * 60_000;
+    const events: FakeEvent[] = [];
+    for (let t = deployedAt - 60 * 60_000; t < deployedAt + 10 * 60_000; t += 30_000) {
+      events.push({ timestamp: t, message: `ERROR gateway timed out after ${t % 1000}ms` });
+    }
+    const cw = await startFakeCloudWatch({ groups: { '/ecs/api': { events } } });
+    try {
+      const { stdout, stderr } = await promisify(execFile)(
+        process.execPath,
+        [
+          resolve('dist/cli/index.js'),
+          'analyze',
+          '--log-groups',
+          '/ecs/api',
+          '--deployed-at',
+          new Date(deployedAt).toISOString(),
+        ],
+        {
+          timeout: 60_000,
+          env: {
+            PATH: process.env.PATH,
+            AWS_ACCESS_KEY_ID: 'AKIAFAKEFAKEFAKEFAKE',
+            AWS_SECRET_ACCESS_KEY: 'fake-secret',
+            AWS_REGION: 'eu-west-1',
+            AWS_EC2_METADATA_DISABLED: 'true',
+            AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: cw.url,
+          },
+        },
+      );
+      expect(stdout).toMatch(/^### 🟢 Clean/);
+      // Under Node 20 the SDK would print a NodeVersionSupportWarning here on every run.
+      expect(stderr).not.toMatch(/Warning/i);
+      expect(cw.requests.length).toBeGreaterThan(0);
+    } finally {
+      await cw.close();
+    }
+  });
+
   it('the bundled CLI runs the demo as a shell runs it', async () => {
     const { stdout } = await promisify(execFile)(
       process.execPath,
@@ -264,27 +305,72 @@ describe('aftershock demo, --help and --version', () => {
   });
 });
 
-describe('colours', () => {
-  async function demoWith(colour: boolean, env: NodeJS.ProcessEnv): Promise<string> {
+describe('output formats', () => {
+  async function demoWith(
+    args: string[],
+    io: Partial<Io> = {},
+  ): Promise<{ code: number; stdout: string; stderr: string }> {
     let stdout = '';
-    await main(['demo'], {
+    let stderr = '';
+    const code = await main(['demo', ...args], {
       stdout: (text) => void (stdout += text),
-      stderr: () => undefined,
-      env,
+      stderr: (text) => void (stderr += text),
+      env: {},
       stdin: Readable.from([]),
       now: Date.now,
-      colour,
+      ...io,
     });
-    return stdout;
+    return { code, stdout, stderr };
   }
+  // eslint-disable-next-line no-control-regex -- the escape codes are what is tested
+  const ANSI = /\u001b\[[0-9;]*m/g;
 
-  it('colours the verdict line on a terminal', async () => {
+  it('on a terminal prints plain text: the verdict in colour, an aligned table, no Markdown', async () => {
+    const { stdout } = await demoWith([], { terminal: true, columns: 100 });
     // eslint-disable-next-line no-control-regex -- the escape codes are what is tested
-    expect(await demoWith(true, {})).toMatch(/^\u001b\[1;31m### 🔴 Regression[^\n]*\u001b\[0m\n/);
+    expect(stdout).toMatch(/^\u001b\[1;31mREGRESSION\u001b\[0m {2}new error after the deploy/);
+    const plain = stdout.replace(ANSI, '');
+    expect(plain).not.toMatch(/\\[_<>*`#|[\]]|\*\*|^#+ |<sub>|<details>|```|\| --- \|/m);
+    expect(plain).toContain('<HEX>');
+    expect(plain).toMatch(/^ {2}likely cause {2}3f9e8d7 Apply stacked coupons at checkout/m);
+    const rows = plain.split('\n');
+    expect(Math.max(...rows.map((row) => [...row].length))).toBeLessThanOrEqual(100);
+    // The table's columns line up: every row's counts start where the header's do.
+    const header = rows.findIndex((row) => row.includes('before → after'));
+    const column = rows[header].indexOf('before');
+    expect(rows[header + 1].slice(column)).toMatch(/^0 → 35 /);
+    expect(rows[header + 2].slice(column)).toMatch(/^0 → 35 /);
   });
 
-  it('never with NO_COLOR, and never when stdout is not a terminal', async () => {
-    expect(await demoWith(true, { NO_COLOR: '1' })).not.toContain('\u001b[');
-    expect(await demoWith(false, {})).not.toContain('\u001b[');
+  it('never colours with NO_COLOR', async () => {
+    const { stdout } = await demoWith([], { terminal: true, env: { NO_COLOR: '1' } });
+    expect(stdout).toMatch(/^REGRESSION {2}/);
+    expect(stdout).not.toContain('\u001b[');
+  });
+
+  it('piped, prints the Markdown of the comment unless told otherwise', async () => {
+    const piped = await demoWith([]);
+    expect(piped.stdout).toMatch(/^### 🔴 Regression/);
+    expect(piped.stdout).not.toContain('\u001b[');
+    const asked = await demoWith(['--format', 'markdown'], { terminal: true });
+    expect(asked.stdout).toBe(piped.stdout);
+    const text = await demoWith(['--format', 'text']);
+    expect(text.stdout).toMatch(/^REGRESSION {2}/);
+  });
+
+  it('--format json and --json - print report.json', async () => {
+    const json = await demoWith(['--format', 'json'], { terminal: true });
+    expect((JSON.parse(json.stdout) as Report).verdict).toBe('regression');
+    const dash = await demoWith(['--json', '-']);
+    expect((JSON.parse(dash.stdout) as Report).verdict).toBe('regression');
+  });
+
+  it('names a format it does not know, and a --json - that contradicts --format', async () => {
+    const unknown = await demoWith(['--format', 'html']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('--format html: expected text, markdown, json');
+    const both = await demoWith(['--json', '-', '--format', 'markdown']);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('cannot go with --format markdown');
   });
 });

@@ -1,74 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
-import type { Report, ReportSignature } from '../../src/report/index.js';
+import type { Report } from '../../src/report/index.js';
 import { escapeInline, MAX_COMMENT_CHARS, renderMarkdown } from '../../src/report/index.js';
 import { linkTargets, renderGfm } from '../helpers/gfm.js';
-import { fence } from '../../src/text.js';
-
-function signature(overrides: Partial<ReportSignature> = {}): ReportSignature {
-  return {
-    id: 'abc123def0',
-    template: 'ERROR CartService - NullPointerException for cart <HEX>',
-    logGroups: ['/ecs/checkout'],
-    status: 'new',
-    before: 0,
-    after: 40,
-    examples: [
-      'ERROR CartService - NullPointerException for cart 9f3c2a1b\n\tat CartService.applyCoupon(CartService.java:142)',
-    ],
-    level: 'error',
-    kind: 'exception',
-    flagged: true,
-    beforeRatePerMinute: 0,
-    afterRatePerMinute: 4,
-    ratio: null,
-    ratioInterval95: [3, null],
-    pValue: 1e-9,
-    adjustedPValue: 1e-8,
-    why: 'rate rose beyond the minimum effect',
-    ...overrides,
-  };
-}
-
-function report(signatures: ReportSignature[]): Report {
-  return {
-    version: '0.0.0',
-    verdict: 'regression',
-    reason: '1 new error signature after the deploy',
-    summary: 'regression: 1 new error signature after the deploy',
-    deployedAt: { time: '2026-11-20T14:10:00.000Z', source: 'input' },
-    windows: {
-      baseline: { start: '2026-11-20T13:10:00.000Z', end: '2026-11-20T14:10:00.000Z' },
-      after: { start: '2026-11-20T14:10:00.000Z', end: '2026-11-20T14:20:00.000Z' },
-    },
-    logGroups: ['/ecs/checkout'],
-    sources: { read: ['/ecs/checkout'], failed: [] },
-    events: { baseline: 100, after: 60 },
-    signatures,
-    suspects: [
-      {
-        sha: '3f9e8d7c6b5a49382716a5b4c3d2e1f0a9b8c7d6',
-        signatureId: 'abc123def0',
-        score: 7,
-        reason: 'changes CartService.java',
-      },
-    ],
-    commits: { base: 'aaaaaaa', head: 'bbbbbbb', count: 4, notes: [] },
-    analysis: {
-      source: 'statistics',
-      summary: 'A new NPE.',
-      nextSteps: [],
-      citedSignatures: [],
-      citedCommits: [],
-    },
-    usage: { input_tokens: 0, output_tokens: 0 },
-    notes: [],
-    context: {
-      region: 'eu-west-1',
-      repositoryUrl: 'https://github.com/acme/shop',
-      runUrl: 'https://github.com/acme/shop/actions/runs/42',
-    },
-  };
-}
+import { fence, wrapLongLines } from '../../src/text.js';
+import { report, signature } from '../helpers/report.js';
 
 describe('fence', () => {
   it('is longer than any backtick run inside, so the text cannot close it', () => {
@@ -206,5 +141,58 @@ describe('changes the test could not confirm', () => {
     expect(markdown).toContain(
       '| ❔ too few to tell | `ERROR Stock lookup failed for sku <NUM>` |',
     );
+  });
+});
+
+describe('comment polish', () => {
+  it('wraps a long log line in the example, marking each continuation and losing nothing', () => {
+    const long = `ERROR request failed ${'payload=abcdefghij '.repeat(20)}end`;
+    const markdown = renderMarkdown(report([signature({ examples: [long] })]));
+    const block = /```\n([\s\S]*?)\n```/.exec(markdown)?.[1] ?? '';
+    const rows = block.split('\n');
+    expect(rows.length).toBeGreaterThan(3);
+    expect(Math.max(...rows.map((row) => row.length))).toBeLessThanOrEqual(100);
+    expect(rows.slice(1).every((row) => row.startsWith('↪ '))).toBe(true);
+    expect(
+      rows
+        .map((row, i) => (i === 0 ? row : row.slice(2)))
+        .join('')
+        .replace(/ /g, ''),
+    ).toBe(long.replace(/ /g, ''));
+  });
+
+  it('wraps a line with no spaces at the width', () => {
+    expect(wrapLongLines('x'.repeat(25), 10)).toBe(
+      `${'x'.repeat(10)}\n↪ ${'x'.repeat(8)}\n↪ ${'x'.repeat(7)}`,
+    );
+    expect(wrapLongLines('short\nlines', 10)).toBe('short\nlines');
+  });
+
+  it('says in one line that nothing could be read, with no empty sections', () => {
+    const unreadable: Report = {
+      ...report([]),
+      verdict: 'inconclusive',
+      reason:
+        'Could not read logs: /ecs/checkout: AccessDeniedException: give logs:FilterLogEvents',
+      sources: {
+        read: [],
+        failed: [
+          {
+            source: '/ecs/checkout',
+            kind: 'read',
+            message: '/ecs/checkout: AccessDeniedException',
+          },
+        ],
+      },
+      notes: ['Could not read /ecs/checkout: not included.'],
+    };
+    const markdown = renderMarkdown(unreadable);
+    const lines = markdown.split('\n').filter(Boolean);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(
+      /^\*\*⚪ Inconclusive:\*\* Could not read logs: \/ecs\/checkout: AccessDeniedException/,
+    );
+    expect(markdown).not.toContain('###');
+    expect(lines[1]).toMatch(/^<sub>Aftershock/);
   });
 });

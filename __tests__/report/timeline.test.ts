@@ -37,4 +37,18 @@ describe('timeline', () => {
     expect(chart).toContain('title "abc123 x b per minute"');
     expect(chart).toMatch(/^```mermaid\n(%%.*%%\n)?xychart-beta\n/);
   });
+
+  it('draws its axis to 10 at least, where Mermaid’s ten ticks fall on whole events, and bars in a colour', () => {
+    const axisTop = (counts: number[]) =>
+      Number(
+        /y-axis "[^"]*" 0 --> (\d+)/.exec(
+          mermaidChart({ bucketMs: 60_000, before: [0], after: counts }, 'x'),
+        )?.[1],
+      );
+    expect(axisTop([1, 3])).toBe(10);
+    expect(axisTop([5, 47])).toBe(47);
+    expect(mermaidChart({ bucketMs: 60_000, before: [0], after: [2] }, 'x')).toMatch(
+      /"plotColorPalette": "#[0-9a-f]{6}"/,
+    );
+  });
 });

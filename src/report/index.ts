@@ -2,3 +2,4 @@ export type { Report, ReportContext, ReportSignature } from './types.js';
 export { buildReport } from './build.js';
 export { renderMarkdown, escapeInline, MAX_COMMENT_CHARS } from './markdown.js';
 export { outcomeOf } from './outcome.js';
+export { renderTerminal } from './terminal.js';

@@ -1,7 +1,16 @@
 import { formatCost } from '../ai/index.js';
 import type { Status, Verdict } from '../compare/index.js';
 import type { Suspect } from '../commits/index.js';
-import { fence, formatDuration, formatTime, shortSha, truncate } from '../text.js';
+import { fence, formatDuration, formatTime, shortSha, truncate, wrapLongLines } from '../text.js';
+import {
+  flaggedInOrder,
+  leadOf,
+  lengthOf,
+  membersOf,
+  ratioText,
+  suspectOf,
+  withoutLevel,
+} from './lead.js';
 import { insightsUrl, logGroupUrl, signatureQuery } from './links.js';
 import { mermaidChart, sparkline } from './timeline.js';
 import type { Report, ReportSignature } from './types.js';
@@ -10,6 +19,8 @@ import type { Report, ReportSignature } from './types.js';
 export const MAX_COMMENT_CHARS = 65_536;
 const MAX_DETAILED = 10;
 const MAX_TABLE_ROWS = 30;
+/** Characters of a log line that a comment's code block shows without scrolling. */
+const EXAMPLE_WIDTH = 100;
 
 const VERDICT_HEADLINE: Record<Verdict, string> = {
   regression: '🔴 Regression',
@@ -90,23 +101,11 @@ function escapeQuoting(text: string): string {
   );
 }
 
-const lengthOf = (window: { start: string; end: string }) =>
-  formatDuration(Date.parse(window.end) - Date.parse(window.start));
-
-function ratioText(signature: ReportSignature): string {
-  if (signature.ratio === null) return signature.after > 0 ? 'new' : '–';
-  return `×${signature.ratio.toFixed(1)}`;
-}
-
 function commitLink(report: Report, sha: string): string {
   const label = `\`${shortSha(sha)}\``;
   return report.context.repositoryUrl
     ? `[${label}](${report.context.repositoryUrl}/commit/${sha})`
     : label;
-}
-
-function suspectOf(report: Report, signature: ReportSignature): Suspect | undefined {
-  return report.suspects.find((s) => s.signatureId === signature.id);
 }
 
 /** `abc1234` Apply stacked coupons (Dana): the commit as a person recognises it. */
@@ -138,82 +137,21 @@ function cloudWatchLinks(report: Report, signature: ReportSignature): string | u
  * its likely cause; otherwise the statistics' reason.
  */
 function headline(report: Report, flagged: ReportSignature[]): string[] {
-  const rises = flagged.filter((s) => s.status === 'new' || s.status === 'increased');
-  // The incident of the first severe rise: a regression's headline names an error, not a warning.
-  const severe = rises.find(isSevere) ?? rises[0];
-  const incident =
-    report.incidents?.find((i) => severe && i.signatures.includes(severe.id)) ??
-    report.incidents?.[0];
-  const top = (incident && rises.find((s) => s.id === incident.root)) ?? rises[0];
   const title = VERDICT_HEADLINE[report.verdict];
-  if (!top || (report.verdict !== 'regression' && report.verdict !== 'warning')) {
-    return [`### ${title}: ${escapeInline(report.reason)}`];
-  }
-  const what =
-    top.status === 'new'
-      ? `new error after the deploy, ${top.after}× in ${lengthOf(report.windows.after)} (none in the ${lengthOf(report.windows.baseline)} before)`
-      : `error ×${(top.ratio ?? 0).toFixed(1)} after the deploy, ${top.before} → ${top.after}`;
-  const more = rises.length > 1 ? ` — and ${rises.length - 1} more below` : '';
+  const lead = leadOf(report, flagged);
+  if (!lead) return [`### ${title}: ${escapeInline(report.reason)}`];
+  const more = lead.more > 0 ? ` — and ${lead.more} more below` : '';
   const lines = [
-    `### ${title}: ${what}${more}`,
-    `**Error:** ${inlineCode(truncate(top.template, 160))}`,
+    `### ${title}: ${lead.what}${more}`,
+    `**Error:** ${inlineCode(truncate(lead.top.template, 160))}`,
   ];
-  const members = incident?.signatures ?? [top.id];
-  const suspect =
-    suspectOf(report, top) ??
-    members
-      .map((id) => report.suspects.find((s) => s.signatureId === id))
-      .find((found) => found !== undefined);
-  const anySuspect = rises.some((s) => suspectOf(report, s));
-  lines.push(
-    suspect
-      ? `**Likely cause:** ${commitTitle(report, suspect)}`
-      : anySuspect
-        ? '**Likely cause:** none of this incident’s signatures matches a diff; the suspects of the others are below.'
-        : report.commits.count > 0
-          ? '**Likely cause:** no commit of the deploy shows evidence; check configuration and dependencies.'
-          : '',
-  );
-  if (incident && incident.signatures.length > 1) {
-    const chain = incident.signatures
-      .map((id) => report.signatures.find((s) => s.id === id))
-      .filter((s): s is ReportSignature => s !== undefined)
-      .map((s) => inlineCode(truncate(withoutLevel(s.template), 64)));
+  if (lead.suspect) lines.push(`**Likely cause:** ${commitTitle(report, lead.suspect)}`);
+  else if (lead.noSuspect) lines.push(`**Likely cause:** ${escapeInline(lead.noSuspect)}`);
+  if (lead.chain.length > 0) {
+    const chain = lead.chain.map((s) => inlineCode(truncate(withoutLevel(s.template), 64)));
     lines.push(`**Chain:** ${chain.join(' → ')}`);
   }
-  return lines.filter(Boolean);
-}
-
-/** A template without its leading level word, which every link of a chain would repeat. */
-function withoutLevel(template: string): string {
-  return template.replace(
-    /^\[?(?:ERROR|FATAL|CRITICAL|SEVERE|WARN(?:ING)?)\]?:?\s+(?!(?:ERROR|EXCEPTION)\b)/i,
-    '',
-  );
-}
-
-/** What makes a rise a regression (see compare/decision.ts): error level or worse, or a crash. */
-function isSevere(s: ReportSignature): boolean {
-  return (
-    s.kind === 'oom' ||
-    s.kind === 'crash' ||
-    s.level === 'error' ||
-    s.level === 'fatal' ||
-    s.level === 'unknown'
-  );
-}
-
-/** Flagged signatures incident by incident, each in the order they appeared; falls after. */
-function byIncident(report: Report, flagged: ReportSignature[]): ReportSignature[] {
-  const order = new Map<string, number>();
-  (report.incidents ?? []).forEach((incident, i) =>
-    incident.signatures.forEach((id, j) => order.set(id, i * 10_000 + j)),
-  );
-  const rank = (s: ReportSignature) => order.get(s.id) ?? Number.MAX_SAFE_INTEGER;
-  return flagged
-    .map((s, i) => ({ s, i }))
-    .sort((a, b) => rank(a.s) - rank(b.s) || a.i - b.i)
-    .map(({ s }) => s);
+  return lines;
 }
 
 /**
@@ -223,9 +161,7 @@ function byIncident(report: Report, flagged: ReportSignature[]): ReportSignature
 function incidentSections(report: Report): string[] {
   const cascades = (report.incidents ?? []).filter((incident) => incident.signatures.length > 1);
   return cascades.map((incident, i) => {
-    const members = incident.signatures
-      .map((id) => report.signatures.find((s) => s.id === id))
-      .filter((s): s is ReportSignature => s !== undefined);
+    const members = membersOf(report, incident);
     const start = incident.onset ? Date.parse(incident.onset) : undefined;
     const rows = members.map((s) => {
       const seen = s.firstSeenAfter ? Date.parse(s.firstSeenAfter) : undefined;
@@ -327,7 +263,8 @@ function signatureDetails(
     lines.push(mermaidChart(signature.timeline, `${signature.id} per minute`));
   }
   if (withExample && signature.examples[0]) {
-    lines.push(fence(truncate(signature.examples[0], 3000)));
+    // A code block does not wrap: a long line would run off the side of the comment.
+    lines.push(fence(wrapLongLines(truncate(signature.examples[0], 3000), EXAMPLE_WIDTH)));
   }
   return lines.join('\n\n');
 }
@@ -377,6 +314,14 @@ function othersSection(others: ReportSignature[]): string {
   ].join('\n');
 }
 
+/** Nothing could be read: what failed, in one line, and the footer; no sections left empty. */
+function unreadableMarkdown(report: Report): string {
+  return [
+    `**${VERDICT_HEADLINE[report.verdict]}:** ${escapeInline(report.reason)}`,
+    footer(report),
+  ].join('\n\n');
+}
+
 function footer(report: Report): string {
   const { analysis, usage } = report;
   const parts = [`Aftershock ${report.version}`];
@@ -398,10 +343,8 @@ function footer(report: Report): string {
 /** The Markdown report: the CLI prints it, the job summary and the PR comment show it. */
 export function renderMarkdown(report: Report, options: { maxChars?: number } = {}): string {
   const maxChars = options.maxChars ?? MAX_COMMENT_CHARS;
-  const flagged = byIncident(
-    report,
-    report.signatures.filter((s) => s.flagged),
-  );
+  if (report.sources.read.length === 0) return unreadableMarkdown(report).slice(0, maxChars);
+  const flagged = flaggedInOrder(report);
   const others = report.signatures.filter((s) => !s.flagged);
   const head = [
     ...headline(report, flagged),

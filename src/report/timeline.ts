@@ -35,8 +35,15 @@ export function sparkline(timeline: Timeline): string {
 }
 
 /**
- * A Mermaid bar chart of the counts, which GitHub draws in comments and job summaries. Labels
- * are minutes from the deploy; no log text goes into the chart.
+ * Mermaid picks about ten ticks between 0 and the top: below 8 they fall on halves ("2.5
+ * events"), so the axis reaches at least 10.
+ */
+const MIN_AXIS_TOP = 10;
+
+/**
+ * A Mermaid bar chart of the counts, which GitHub draws in comments and job summaries, its bars
+ * in a colour that shows on light and dark themes. Labels are minutes from the deploy; no log
+ * text goes into the chart.
  */
 export function mermaidChart(timeline: Timeline, title: string): string {
   const minutes = timeline.bucketMs / 60_000;
@@ -47,11 +54,11 @@ export function mermaidChart(timeline: Timeline, title: string): string {
   const counts = [...timeline.before, ...timeline.after];
   return [
     '```mermaid',
-    '%%{init: {"xyChart": {"width": 640, "height": 220}}}%%',
+    '%%{init: {"xyChart": {"width": 640, "height": 220}, "themeVariables": {"xyChart": {"plotColorPalette": "#cf222e"}}}}%%',
     'xychart-beta',
     `  title "${title.replace(/[^\w .,:×→()-]/g, '')}"`,
     `  x-axis "minutes from the deploy" [${labels.map((label) => `"${label}"`).join(', ')}]`,
-    `  y-axis "events per ${minutes === 1 ? 'minute' : `${minutes} minutes`}" 0 --> ${Math.max(1, ...counts)}`,
+    `  y-axis "events per ${minutes === 1 ? 'minute' : `${minutes} minutes`}" 0 --> ${Math.max(MIN_AXIS_TOP, ...counts)}`,
     `  bar [${counts.join(', ')}]`,
     '```',
   ].join('\n');

@@ -31,6 +31,9 @@ export function createCloudWatchClient(
   options: CloudWatchClientOptions = {},
 ): CloudWatchLogsClient {
   const agent = options.agent ?? proxyAgent(options.env ?? process.env);
+  // The SDK warns on every run under Node 20 that its releases after January 2027 will need
+  // Node 22. The SDK is bundled and does not change under the user: the warning is ours to heed.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   return new CloudWatchLogsClient({
     ...(options.region ? { region: options.region } : {}),
     maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
