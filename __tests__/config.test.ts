@@ -521,6 +521,17 @@ const badCases: BadCase[] = [
     value,
     valid: /a whole number of events from 1/,
   })),
+  // A webhook URL is a credential: the error shows its scheme and host only.
+  ...[
+    ['http://hooks.slack.com/services/T0/B0/s3cret', 'http://hooks.slack.com/…'],
+    ['ftp://example.com/hook', 'ftp://example.com/…'],
+    ['not a url at all', 'not a ur…'],
+  ].map(([value, shown]) => ({
+    input: INPUT.slackWebhookUrl,
+    value,
+    shown,
+    valid: /a Slack incoming webhook URL/,
+  })),
 ];
 
 describe('every bad value is one ConfigError line naming the input, value and what is valid', () => {
@@ -552,6 +563,27 @@ describe('every bad value is one ConfigError line naming the input, value and wh
     const free: InputName[] = [INPUT.filterPattern, INPUT.anthropicApiKey, INPUT.githubToken];
     for (const input of Object.values(INPUT)) {
       expect([input, covered.has(input) || free.includes(input)]).toEqual([input, true]);
+    }
+  });
+});
+
+describe('slack-webhook-url', () => {
+  it('takes an https URL, or http to this machine', () => {
+    const url = 'https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX';
+    expect(parse({ [INPUT.slackWebhookUrl]: ` ${url} ` }).slackWebhookUrl).toBe(url);
+    expect(parse({ [INPUT.slackWebhookUrl]: 'http://127.0.0.1:8080/hook' }).slackWebhookUrl).toBe(
+      'http://127.0.0.1:8080/hook',
+    );
+    expect(parse().slackWebhookUrl).toBeUndefined();
+  });
+
+  it('refuses anything else, naming the input but never the URL’s secret path', () => {
+    for (const bad of ['http://hooks.slack.com/services/T0/B0/s3cret', 'hooks.slack.com/s3cret']) {
+      const error = configErrorOf(() => parse({ [INPUT.slackWebhookUrl]: bad }));
+      expect(error.message).toMatch(
+        /^Invalid slack-webhook-url: .*Expected a Slack incoming webhook URL/,
+      );
+      expect(error.message).not.toContain('s3cret');
     }
   });
 });

@@ -7,7 +7,15 @@ import { ConfigError, INPUT, parseConfig, type Config, type RawInputs } from './
 import { runDemo } from './demo/run.js';
 import { runPipeline, windowsFor, type PipelineConfig } from './pipeline.js';
 import { redact, redactTemplate, secretValues } from './redact.js';
-import { outcomeOf, renderMarkdown, renderTerminal, type Report } from './report/index.js';
+import {
+  outcomeOf,
+  postToSlack,
+  renderMarkdown,
+  renderTerminal,
+  slackMessage,
+  type Report,
+} from './report/index.js';
+import { proxyFetch } from './proxy.js';
 import { createCloudWatchSources } from './sources/cloudwatch.js';
 import { FileSource, readMessages } from './sources/file.js';
 import { splitFileWindows, twoFileWindows, type FileWindows } from './sources/file-windows.js';
@@ -81,6 +89,8 @@ Output:
   --format FORMAT           text (for people; the default on a terminal), markdown (the PR
                             comment's body; the default when piped) or json (report.json)
   --json PATH               also write report.json to PATH ("-": the same as --format json)
+  --slack-webhook-url URL   also post the verdict to a Slack incoming webhook (default:
+                            SLACK_WEBHOOK_URL); a failing webhook is a warning
 
 Examples:
   aftershock analyze --before before.log --after after.log
@@ -103,10 +113,14 @@ Examples:
   kubectl logs deploy/api | aftershock signatures --per-line
 `;
 
-const DEMO_HELP = `Usage: aftershock demo [--format text|markdown|json] [--json PATH]
+const DEMO_HELP = `Usage: aftershock demo [options]
 
 Runs the whole pipeline on a bundled example incident — a checkout service's error log an hour
 before and ten minutes after a deploy that adds a NullPointerException — offline, with no keys.
+
+  --format FORMAT           text, markdown or json, as for analyze
+  --json PATH               also write report.json to PATH
+  --slack-webhook-url URL   post the example's verdict to Slack: a check of the webhook
 `;
 
 export interface Io {
@@ -190,6 +204,7 @@ const ANALYZE_OPTIONS = {
   [INPUT.minRatio]: { type: 'string' },
   [INPUT.minEvents]: { type: 'string' },
   [INPUT.maxEvents]: { type: 'string' },
+  [INPUT.slackWebhookUrl]: { type: 'string' },
   before: { type: 'string' },
   after: { type: 'string' },
   commits: { type: 'string' },
@@ -240,6 +255,7 @@ async function analyzeCommand(args: string[], io: Io): Promise<number> {
     if (typeof value === 'string') raw[name] = value;
   }
   raw[INPUT.anthropicApiKey] ??= io.env.ANTHROPIC_API_KEY;
+  raw[INPUT.slackWebhookUrl] ??= io.env.SLACK_WEBHOOK_URL;
   const parsed = parseConfig(raw, {
     now: io.now(),
     envRegion: io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION,
@@ -295,6 +311,7 @@ async function analyzeCommand(args: string[], io: Io): Promise<number> {
     secrets: config.anthropicApiKey ? [config.anthropicApiKey] : [],
   });
   const printed = await printReport(report, format, values, io);
+  await notifySlack(report, config.slackWebhookUrl, io);
   const outcome = outcomeOf(report, config.failOn);
   if (outcome.kind === 'unreadable') {
     // A person at the terminal has just read it; a script reads stderr.
@@ -426,6 +443,21 @@ async function printReport(
   return written;
 }
 
+/** One Slack message when a webhook is given; its failure is said and changes no exit code. */
+async function notifySlack(report: Report, url: string | undefined, io: Io): Promise<void> {
+  if (!url) return;
+  const result = await postToSlack({
+    url,
+    message: slackMessage(report, {}, [url]),
+    fetch: proxyFetch(io.env),
+  });
+  io.stderr(
+    result.posted
+      ? 'aftershock: posted the verdict to Slack\n'
+      : `aftershock: warning: ${redact(result.error, [url])}\n`,
+  );
+}
+
 async function signaturesCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(
     args,
@@ -453,6 +485,7 @@ async function demoCommand(args: string[], io: Io): Promise<number> {
   const { values } = parse(args, {
     json: { type: 'string' },
     format: { type: 'string' },
+    [INPUT.slackWebhookUrl]: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -460,6 +493,12 @@ async function demoCommand(args: string[], io: Io): Promise<number> {
     return EXIT.pass;
   }
   const format = formatOf(values, io);
+  const webhook = parseConfig(
+    { [INPUT.slackWebhookUrl]: values[INPUT.slackWebhookUrl] ?? io.env.SLACK_WEBHOOK_URL },
+    { now: io.now(), logGroupsOptional: true },
+  ).slackWebhookUrl;
   const { report } = await runDemo({ version: VERSION, now: io.now() });
-  return (await printReport(report, format, values, io)) ? EXIT.pass : EXIT.usage;
+  const printed = await printReport(report, format, values, io);
+  await notifySlack(report, webhook, io);
+  return printed ? EXIT.pass : EXIT.usage;
 }

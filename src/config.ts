@@ -66,6 +66,8 @@ export interface Config {
   minEvents: number;
   /** Most events read per log group and window; 0 for no cap. */
   maxEvents: number;
+  /** A Slack incoming webhook for one message per run: a credential, like the tokens. */
+  slackWebhookUrl?: string;
 }
 
 export interface ConfigContext {
@@ -125,7 +127,33 @@ export function parseConfig(raw: RawInputs, context: ConfigContext): Config {
       integer: true,
       expected: 'a whole number of events (0 for no cap), such as 200000',
     }),
+    slackWebhookUrl: parseWebhookUrl(value(INPUT.slackWebhookUrl)),
   };
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** https, or http to this machine (a local relay); the error never shows the URL's secret path. */
+function parseWebhookUrl(text: string): string | undefined {
+  if (!text) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(text);
+  } catch {
+    url = undefined;
+  }
+  if (
+    !url ||
+    !(url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.has(url.hostname)))
+  ) {
+    const shown = url ? `${url.protocol}//${url.host}/…` : `${text.slice(0, 8)}…`;
+    throw new ConfigError(
+      INPUT.slackWebhookUrl,
+      shown,
+      'a Slack incoming webhook URL such as https://hooks.slack.com/services/T…/B…/…',
+    );
+  }
+  return url.href;
 }
 
 function parseWindow(input: string, text: string): number {

@@ -20,6 +20,7 @@ export const INPUT = {
   minRatio: 'min-ratio',
   minEvents: 'min-events',
   maxEvents: 'max-events',
+  slackWebhookUrl: 'slack-webhook-url',
 } as const;
 
 export type InputName = (typeof INPUT)[keyof typeof INPUT];

@@ -22,9 +22,18 @@ import {
   publishComments,
   type PublishedComment,
 } from './report/comment.js';
-import { outcomeOf, renderMarkdown, type Report, type ReportContext } from './report/index.js';
+import {
+  outcomeOf,
+  postToSlack,
+  renderMarkdown,
+  slackMessage,
+  type Report,
+  type ReportContext,
+  type SlackResult,
+} from './report/index.js';
 import { createCloudWatchSources } from './sources/cloudwatch.js';
 import { waitForSoak } from './sources/soak.js';
+import { proxyFetch } from './proxy.js';
 import { VERSION } from './version.js';
 import { errorMessage, oneLine } from './text.js';
 
@@ -44,7 +53,11 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const now = Date.now();
     const inputs = readInputs(env);
     // Masked before anything is logged, even a configuration error.
-    for (const credential of [inputs[INPUT.anthropicApiKey], inputs[INPUT.githubToken]]) {
+    for (const credential of [
+      inputs[INPUT.anthropicApiKey],
+      inputs[INPUT.githubToken],
+      inputs[INPUT.slackWebhookUrl],
+    ]) {
       if (credential?.trim()) core.setSecret(credential.trim());
     }
     const event = readEvent(env);
@@ -53,7 +66,9 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       eventTime: event.time,
       envRegion: env.AWS_REGION ?? env.AWS_DEFAULT_REGION,
     });
-    const secrets = [config.anthropicApiKey, config.githubToken].filter((s): s is string => !!s);
+    const secrets = [config.anthropicApiKey, config.githubToken, config.slackWebhookUrl].filter(
+      (s): s is string => !!s,
+    );
 
     core.info(
       `Deployed at ${new Date(config.deployedAt).toISOString()} (from ${config.deployedAtSource}); log groups: ${config.logGroups.join(', ')}`,
@@ -85,16 +100,19 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       env,
       secrets,
     );
-    await publish(report, config, env, comments);
+    const slack = await notifySlack(report, config, env, comments, secrets);
+    await publish(report, config, env, comments, slack);
   } catch (error) {
     if (error instanceof ConfigError) {
       core.setFailed(error.message);
       return;
     }
     const message = errorMessage(error);
-    const secrets = [env['INPUT_ANTHROPIC-API-KEY'], env['INPUT_GITHUB-TOKEN']].filter(
-      (s): s is string => !!s,
-    );
+    const secrets = [
+      env['INPUT_ANTHROPIC-API-KEY'],
+      env['INPUT_GITHUB-TOKEN'],
+      env['INPUT_SLACK-WEBHOOK-URL'],
+    ].filter((s): s is string => !!s);
     core.setFailed(`Aftershock failed: ${oneLine(redact(message, secrets), 1000)}`);
   }
 }
@@ -203,6 +221,25 @@ async function commentOnPullRequests(
   }
 }
 
+/** One Slack message when a webhook is given; a failure is a warning and changes nothing else. */
+async function notifySlack(
+  report: Report,
+  config: Config,
+  env: NodeJS.ProcessEnv,
+  commenting: Commenting,
+  secrets: string[],
+): Promise<SlackResult | undefined> {
+  if (!config.slackWebhookUrl) return undefined;
+  const result = await postToSlack({
+    url: config.slackWebhookUrl,
+    message: slackMessage(report, { commentUrl: commenting.headCommentUrl }, secrets),
+    fetch: proxyFetch(env),
+  });
+  if (result.posted) core.info('Posted the verdict to Slack.');
+  else core.warning(oneLine(redact(result.error, secrets), 1000));
+  return result;
+}
+
 /**
  * Outputs, summary, report.json and the exit status. The verdict is the report's, as the
  * comparison decided it; a file or summary that cannot be written is a warning, never a reason
@@ -213,9 +250,15 @@ async function publish(
   config: Config,
   env: NodeJS.ProcessEnv,
   commenting: Commenting,
+  slack: SlackResult | undefined,
 ): Promise<void> {
   const reportPath = join(env.RUNNER_TEMP ?? tmpdir(), 'aftershock-report.json');
-  const json = { ...report, pullRequests: commenting.pullRequests, comments: commenting.comments };
+  const json = {
+    ...report,
+    pullRequests: commenting.pullRequests,
+    comments: commenting.comments,
+    ...(slack && { slack }),
+  };
   let reportWritten = true;
   try {
     await writeFile(reportPath, `${JSON.stringify(json, null, 2)}\n`);

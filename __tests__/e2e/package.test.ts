@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -108,15 +108,19 @@ describe('the vendored action', () => {
 });
 
 describe('action.yml and the workflows, against the schemas of @action-validator/cli', () => {
-  it.each([
-    '.github/workflows/ci.yml',
-    '.github/workflows/release.yml',
-    'examples/after-workflow-run.yml',
-    'examples/deploy.yml',
-    'examples/deployment-status.yml',
-    'examples/friday-gate.yml',
-    'examples/several-services.yml',
-  ])('%s is a valid workflow', async (path) => {
+  const workflows = ['.github/workflows', 'examples'].flatMap((folder) =>
+    readdirSync(join(ROOT, folder))
+      .filter((file) => file.endsWith('.yml'))
+      .map((file) => `${folder}/${file}`),
+  );
+
+  it('finds every workflow', () => {
+    expect(workflows).toEqual(
+      expect.arrayContaining(['.github/workflows/ci.yml', 'examples/on-alert.yml']),
+    );
+  });
+
+  it.each(workflows)('%s is a valid workflow', async (path) => {
     await expect(run(VALIDATOR, [path], { cwd: ROOT })).resolves.toBeDefined();
   });
 
