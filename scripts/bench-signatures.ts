@@ -1,6 +1,7 @@
 /**
  * Throughput and peak memory of signature mining on 1M generated error lines of mixed formats,
- * next to the floor: streaming the same file and splitting it into lines and tokens. Each phase
+ * next to the floor: streaming the same file and splitting it into lines and tokens. Two inputs:
+ * realistic lines with fresh ids in every one, and repetitive lines whose values repeat. Each phase
  * runs RUNS times, in turns, and the fastest run of each counts, as timing noise only slows.
  * Usage: npm run bench:signatures [-- LINES]
  */
@@ -13,8 +14,17 @@ import { fileURLToPath } from 'node:url';
 import { addMessage } from '../src/signatures/line.js';
 import { TemplateMiner } from '../src/signatures/miner.js';
 import { generateLines } from './lib/generate.js';
+import { generateRealisticLines } from './lib/generate-realistic.js';
 
 const RUNS = 3;
+
+const GENERATORS = [
+  {
+    name: 'realistic (fresh ids in every line, 300 Zipf templates)',
+    lines: generateRealisticLines,
+  },
+  { name: 'repetitive (values repeat: the word caches hit)', lines: generateLines },
+] as const;
 
 const [phase, file] = process.argv.slice(2);
 if (phase === 'floor' || phase === 'mine') {
@@ -25,39 +35,48 @@ if (phase === 'floor' || phase === 'mine') {
 
 async function compare(count: number): Promise<void> {
   const folder = mkdtempSync(join(tmpdir(), 'aftershock-bench-'));
-  const path = join(folder, 'errors.log');
   try {
-    const out = createWriteStream(path);
-    for (const line of generateLines(count)) {
-      if (!out.write(`${line}\n`)) await once(out, 'drain');
+    console.log(`${count} generated error lines per input, fastest of ${RUNS} runs each\n`);
+    for (const generator of GENERATORS) {
+      const path = join(folder, 'errors.log');
+      await writeLines(path, generator.lines(count));
+      // Each phase in its own process, so that peak memory is its own; in turns, against drift.
+      const floors: Result[] = [];
+      const mines: Result[] = [];
+      for (let i = 0; i < RUNS; i++) {
+        floors.push(run('floor', path));
+        mines.push(run('mine', path));
+      }
+      const floor = fastest(floors);
+      const mine = fastest(mines);
+      const rate = (r: Result) => Math.round(r.lines / r.seconds);
+      console.log(generator.name);
+      for (const [name, r] of [
+        ['  floor (stream, split lines and tokens)', floor],
+        ['  signatures (mask, header, mine)', mine],
+      ] as const) {
+        const peak = (r.maxRssKb / 1024).toFixed(0);
+        console.log(
+          `${name.padEnd(42)} ${String(rate(r)).padStart(9)} lines/s  peak RSS ${peak} MB`,
+        );
+      }
+      console.log(`  share of the floor's speed: ${(rate(mine) / rate(floor)).toFixed(2)}`);
+      console.log(`  templates: ${mine.templates}, cap reached: ${mine.capReached}\n`);
     }
-    await new Promise<void>((resolve, reject) => {
-      out.once('error', reject);
-      out.end(() => resolve());
-    });
-    // Each phase in its own process, so that peak memory is its own.
-    const floors: Result[] = [];
-    const mines: Result[] = [];
-    for (let i = 0; i < RUNS; i++) {
-      floors.push(run('floor', path));
-      mines.push(run('mine', path));
-    }
-    const floor = fastest(floors);
-    const mine = fastest(mines);
-    const rate = (r: Result) => Math.round(r.lines / r.seconds);
-    console.log(`${count} generated lines of mixed formats, fastest of ${RUNS} runs each`);
-    for (const [name, r] of [
-      ['floor (stream, split lines and tokens)', floor],
-      ['signatures (mask, header, mine)', mine],
-    ] as const) {
-      const peak = (r.maxRssKb / 1024).toFixed(0);
-      console.log(`${name.padEnd(40)} ${String(rate(r)).padStart(9)} lines/s  peak RSS ${peak} MB`);
-    }
-    console.log(`share of the floor's speed: ${(rate(mine) / rate(floor)).toFixed(2)}`);
-    console.log(`templates: ${mine.templates}, cap reached: ${mine.capReached}`);
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
+}
+
+async function writeLines(path: string, lines: Iterable<string>): Promise<void> {
+  const out = createWriteStream(path);
+  for (const line of lines) {
+    if (!out.write(`${line}\n`)) await once(out, 'drain');
+  }
+  await new Promise<void>((resolve, reject) => {
+    out.once('error', reject);
+    out.end(() => resolve());
+  });
 }
 
 function fastest(results: Result[]): Result {

@@ -89,7 +89,7 @@ interface Node extends Template {
  */
 export class TemplateMiner {
   readonly templates: Template[] = [];
-  private readonly byLength = new Map<number, Node[]>();
+  private readonly byLength = new Map<number, LengthGroup>();
   private readonly seen = new Map<number, Seen>();
   private seenCount = 0;
   private readonly similarity: number;
@@ -166,21 +166,22 @@ export class TemplateMiner {
   }
 
   private place({ tokens, level }: Tokenized): Node {
-    const group = this.byLength.get(tokens.length) ?? [];
+    let group = this.byLength.get(tokens.length);
+    if (!group) this.byLength.set(tokens.length, (group = new LengthGroup(tokens.length)));
     let best: Node | undefined;
     let bestScore = -1;
     let sibling: Node | undefined;
     let siblingScore = -1;
-    for (const template of group) {
-      if (namesAnotherError(template.tokens, tokens)) continue;
+    for (const template of group.candidates(tokens, this.similarity)) {
       const score = agreement(template.tokens, tokens);
       if (score < this.similarity) continue;
+      if (namesAnotherError(template.tokens, tokens)) continue;
       if (differsInWords(template.tokens, tokens)) {
         if (score > siblingScore) [sibling, siblingScore] = [template, score];
       } else if (score > bestScore) [best, bestScore] = [template, score];
     }
     if (best) {
-      widen(best.tokens, tokens);
+      group.widen(best, tokens);
       best.size++;
       return best;
     }
@@ -193,8 +194,7 @@ export class TemplateMiner {
       ...(level !== undefined && { level }),
     };
     this.templates.push(template);
-    group.push(template);
-    this.byLength.set(tokens.length, group);
+    group.add(template);
     if (sibling) {
       const family = (template.family = sibling.family);
       if (family.members.length === 0) family.members.push(sibling);
@@ -216,7 +216,7 @@ export class TemplateMiner {
    * only there merge: the first absorbs the others, and all share one token array and so one
    * final text. Members that differ at another position stay apart (`Accepted`/`Failed`).
    */
-  private mergeFamily(family: Family, group: Node[]): void {
+  private mergeFamily(family: Family, group: LengthGroup): void {
     const fixed = [...family.words]
       .filter(([, words]) => words.size < this.wordVariants)
       .map(([position]) => position);
@@ -259,11 +259,11 @@ export class TemplateMiner {
   }
 
   /** `member` joins `head`: both share one token array from then on. */
-  private merge(member: Node, head: Node, group: Node[]): void {
-    widen(head.tokens, member.tokens);
+  private merge(member: Node, head: Node, group: LengthGroup): void {
+    group.remove(member);
+    group.widen(head, member.tokens);
     member.tokens = head.tokens;
     member.mergedInto = head;
-    group.splice(group.indexOf(member), 1);
   }
 
   /** Whether every position where these templates differ has shown `wordVariants` words. */
@@ -370,6 +370,73 @@ function differsInWords(template: string[], tokens: string[]): boolean {
   return false;
 }
 
-function widen(template: string[], tokens: string[]): void {
-  for (let i = 0; i < tokens.length; i++) if (template[i] !== tokens[i]) template[i] = WILDCARD;
+/**
+ * The templates of one token count, in the order they were made, and an index of which template
+ * holds which token at each position. A line can only join a template that holds its token at
+ * `similarity` of the positions; so among any `n - minSame + 1` of its positions one agrees, and
+ * the templates listed under its rarest tokens are all the candidates: the same ones a scan of
+ * every template would find, found without the scan.
+ */
+export class LengthGroup {
+  private readonly members = new Set<Node>();
+  private readonly postings: Array<Map<string, Set<Node>>>;
+
+  constructor(readonly length: number) {
+    this.postings = Array.from({ length }, () => new Map<string, Set<Node>>());
+  }
+
+  add(template: Node): void {
+    this.members.add(template);
+    template.tokens.forEach((token, i) => this.post(i, token, template));
+  }
+
+  remove(template: Node): void {
+    this.members.delete(template);
+    template.tokens.forEach((token, i) => this.unpost(i, token, template));
+  }
+
+  /** Widens a template to `<*>` where the line differs, and its entries with it. */
+  widen(template: Node, tokens: string[]): void {
+    const own = template.tokens;
+    for (let i = 0; i < tokens.length; i++) {
+      if (own[i] === tokens[i] || own[i] === WILDCARD) continue;
+      this.unpost(i, own[i], template);
+      own[i] = WILDCARD;
+      this.post(i, WILDCARD, template);
+    }
+  }
+
+  /** The templates that may hold `similarity` of the line's tokens, oldest first. */
+  candidates(tokens: string[], similarity: number): Iterable<Node> {
+    const n = tokens.length;
+    let minSame = Math.ceil(similarity * n);
+    while (minSame > 0 && (minSame - 1) / n >= similarity) minSame--;
+    while (minSame / n < similarity) minSame++;
+    const needed = n - minSame + 1;
+    if (n === 0 || needed > n) return this.members;
+    const lists = tokens.map((token, i) => this.postings[i].get(token));
+    lists.sort((a, b) => (a?.size ?? 0) - (b?.size ?? 0));
+    let total = 0;
+    for (let i = 0; i < needed; i++) total += lists[i]?.size ?? 0;
+    if (total >= this.members.size) return this.members;
+    const found = new Set<Node>();
+    for (let i = 0; i < needed; i++) for (const template of lists[i] ?? []) found.add(template);
+    // In the order a scan would meet them: ties go to the oldest template, as they always did.
+    return [...found].sort((a, b) => a.index - b.index);
+  }
+
+  private post(position: number, token: string, template: Node): void {
+    const map = this.postings[position];
+    const list = map.get(token);
+    if (list) list.add(template);
+    else map.set(token, new Set([template]));
+  }
+
+  private unpost(position: number, token: string, template: Node): void {
+    const map = this.postings[position];
+    const list = map.get(token);
+    if (!list) return;
+    list.delete(template);
+    if (list.size === 0) map.delete(token);
+  }
 }

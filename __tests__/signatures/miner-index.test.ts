@@ -1,0 +1,59 @@
+import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
+import { LengthGroup } from '../../src/signatures/miner.js';
+
+/** What a template looks like to the index: its creation order and its tokens. */
+function node(index: number, tokens: string[]) {
+  return { index, tokens, size: 1, family: { members: [], words: new Map() } };
+}
+
+const agreement = (a: string[], b: string[]) =>
+  b.length === 0 ? 1 : a.filter((token, i) => token === b[i]).length / b.length;
+
+describe('the index of templates by token and position', () => {
+  it('finds every template a scan would accept, oldest first, however they were widened', () => {
+    const vocabulary = fc.constantFrom('ERROR', 'a', 'b', 'c', '<NUM>', '<*>', 'x', 'y');
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 8 }).chain((length) =>
+          fc.record({
+            length: fc.constant(length),
+            templates: fc.array(fc.array(vocabulary, { minLength: length, maxLength: length }), {
+              maxLength: 40,
+            }),
+            widenings: fc.array(
+              fc.tuple(fc.nat(), fc.array(vocabulary, { minLength: length, maxLength: length })),
+              { maxLength: 10 },
+            ),
+            removals: fc.array(fc.nat(), { maxLength: 5 }),
+            line: fc.array(vocabulary, { minLength: length, maxLength: length }),
+            similarity: fc.constantFrom(0.3, 0.5, 0.6, 0.75, 1),
+          }),
+        ),
+        ({ length, templates, widenings, removals, line, similarity }) => {
+          const group = new LengthGroup(length);
+          const nodes = templates.map((tokens, i) => node(i, [...tokens]));
+          nodes.forEach((n) => group.add(n));
+          const live = new Set(nodes);
+          for (const [which, tokens] of widenings) {
+            if (nodes.length > 0) group.widen(nodes[which % nodes.length], tokens);
+          }
+          for (const which of removals) {
+            const target = nodes[which % Math.max(1, nodes.length)];
+            if (target && live.has(target)) {
+              group.remove(target);
+              live.delete(target);
+            }
+          }
+          const found = [...group.candidates(line, similarity)] as unknown as typeof nodes;
+          const accepted = [...live].filter((n) => agreement(n.tokens, line) >= similarity);
+          for (const n of accepted) expect(found).toContain(n);
+          for (const n of found) expect(live.has(n)).toBe(true);
+          const order = found.map((n) => n.index);
+          expect(order).toEqual([...order].sort((a, b) => a - b));
+        },
+      ),
+      { seed: 20261203, numRuns: 500 },
+    );
+  });
+});
