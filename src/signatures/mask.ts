@@ -82,12 +82,25 @@ export function maskAcrossWords(text: string): string {
   return masked;
 }
 
+/** The characters Kubernetes generates the names of pods from: no vowels, no 0, 1 or 3. */
+const K8S = '[bcdfghjklmnpqrstvwxz2456789]';
+const POD = new RegExp(`(?<![\\w-])([a-z][a-z0-9-]*?)-${K8S}{6,10}-${K8S}{5}(?![\\w-])`, 'g');
+/** IPv6 addresses with a digit: 2600:1f18:9d64::541b, fe80::1, ::1 (times are masked before). */
+const IPV6 =
+  '(?=[0-9a-fA-F:]*\\d)(?:(?:[0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|(?:[0-9a-fA-F]{1,4}:){1,6}:(?:[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{1,4}){0,5})?|::[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{1,4}){0,6})';
+
 /** Applied in order to one word: a later pattern sees the placeholders of the earlier ones. */
 const WORD_MASKS: readonly Mask[] = [
+  // Kubernetes pods: checkout-7d9f8b6c5-x2k4p keeps its deployment, loses the generated part.
+  mask(POD, '$1-<ID>', (text) => text.includes('-')),
   // ISO-8601 timestamps: 2026-03-01T14:05:00.123Z (with a space, the date and the time are
   // masked apart and then joined)
   mask(/\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?/g, '<TS>'),
   mask(new RegExp(`${B}(?:\\d{1,3}\\.){3}\\d{1,3}(?::\\d{1,5})?${E}`, 'g'), '<IP>'),
+  // EC2 private names: ip-10-0-3-17.eu-west-1.compute.internal
+  mask(/(?<![\w-])ip(?:-\d{1,3}){4}(?:\.[a-z0-9-]+)*(?![\w-])/g, '<HOST>', (text) =>
+    text.includes('ip-'),
+  ),
   // Host names with a port: db.internal:5432 (not a source file and its line: db.php:42)
   mask(
     /(?<![\w.-])(?:[A-Za-z0-9-]+\.)+(?!(?:php|py|java|js|mjs|cjs|jsx|ts|tsx|go|rb|cc|cpp|cxx|hpp|cs|kt|scala|rs|ex|exs|erl|swift|pl|lua|sh|groovy|clj)(?![A-Za-z]))[A-Za-z]{2,}:\d{1,5}(?!\w)/g,
@@ -100,6 +113,7 @@ const WORD_MASKS: readonly Mask[] = [
     '<TS>',
   ),
   mask(new RegExp(`${B}\\d{2}:\\d{2}(?::\\d{2})?(?:[.,]\\d+)?${E}`, 'g'), '<TIME>'),
+  mask(new RegExp(`(?<![\\w:])${IPV6}(?![\\w:])`, 'g'), '<IP>', (text) => text.includes(':')),
   mask(
     /\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b/g,
     '<UUID>',
@@ -132,10 +146,11 @@ const WHOLE_WORD = new RegExp(
       '((?:\\d{1,3}\\.){3}\\d{1,3}(?::\\d{1,5})?)',
       '([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})',
       '((?=[0-9a-fA-F]*\\d)[0-9a-fA-F]{8,})',
+      `(${IPV6})`,
     ].join('|') +
     ')([)\\]},;:."\']*)$',
 );
-const WHOLE_WORD_PLACEHOLDERS = ['<NUM>', '<TS>', '<IP>', '<UUID>', '<HEX>'];
+const WHOLE_WORD_PLACEHOLDERS = ['<NUM>', '<TS>', '<IP>', '<UUID>', '<HEX>', '<IP>'];
 /** A short number at the end of a name: `[worker-7]`, `node-12,`, `#3` */
 const NAME_NUMBER = /^([^\d\s'"@]*(?:[#/=[(*]|(?<=\w)-))\d{1,3}([)\]},;:."']*)$/;
 
@@ -268,6 +283,9 @@ export function maskWordAt(line: string, start: number, end: number, shape: numb
   if (shape === NOT_BY_SHAPE) return masked(maskNewWord(line.slice(start, end)).text);
   const known = byShape.get(shape);
   if (known !== undefined && sameShape(known.shape, line, start, end)) return known.masked;
+  // Fresh ids have a shape of their own each: no cache would ever hit.
+  const fresh = freshIdAt(line, start, end);
+  if (fresh !== undefined) return masked(fresh);
   const freeShape = freeShapeHash(line, start, end);
   const kept = byFreeShape.get(freeShape);
   if (kept !== undefined && sameFreeShape(kept.word, line, start, end)) return kept.masked;
@@ -286,6 +304,120 @@ export function maskWordAt(line: string, start: number, end: number, shape: numb
     return entry.masked;
   }
   return masked(text);
+}
+
+const isHexDigitOrLetter = (c: number) =>
+  isDigit(c) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+/** WHOLE_WORD's punctuation before a value (one at most) and after it. */
+const isLead = (c: number) =>
+  c === 40 || c === 91 || c === 123 || c === 34 || c === 39 || c === 42 || c === 35 || c === 61;
+const isTrail = (c: number) =>
+  c === 41 ||
+  c === 93 ||
+  c === 125 ||
+  c === 44 ||
+  c === 59 ||
+  c === 58 ||
+  c === 46 ||
+  c === 34 ||
+  c === 39;
+/** The characters Kubernetes generates pod names from (see POD). */
+const isK8s = (c: number) =>
+  (isDigit(c) && c !== 48 && c !== 49 && c !== 51) ||
+  (c >= 98 && c <= 122 && c !== 101 && c !== 105 && c !== 111 && c !== 117 && c !== 121);
+
+/**
+ * The masked form of the ids that services make fresh for every line — UUIDs, hex ids, IPv6
+ * addresses, pod names — read off the characters in one pass, or undefined for any other word.
+ * What it returns is what the patterns give (maskWord); it exists because each such id has a
+ * shape of its own, which no cache would ever have seen.
+ */
+export function freshIdAt(line: string, start: number, end: number): string | undefined {
+  let from = start;
+  let to = end;
+  if (from < to && isLead(line.charCodeAt(from))) from++;
+  while (to > from && isTrail(line.charCodeAt(to - 1))) to--;
+  const length = to - from;
+  if (length < 8) return undefined;
+  let digits = 0;
+  let hexLetters = 0;
+  let colons = 0;
+  let dashes = 0;
+  let others = 0;
+  for (let i = from; i < to; i++) {
+    const c = line.charCodeAt(i);
+    if (isDigit(c)) digits++;
+    else if (isHexDigitOrLetter(c)) hexLetters++;
+    else if (c === 58) colons++;
+    else if (c === 45) dashes++;
+    else others++;
+  }
+  const value = (placeholder: string) =>
+    line.slice(start, from) + placeholder + line.slice(to, end);
+  if (digits === 0) return undefined;
+  if (others === 0 && colons === 0) {
+    if (dashes === 0) {
+      // Upper-case letters and digits may be an error code (isErrorCode): left to the patterns.
+      return hexLetters > 0 && !isUpperHex(line.charCodeAt(from)) ? value('<HEX>') : undefined;
+    }
+    if (
+      length === 36 &&
+      dashes === 4 &&
+      line.charCodeAt(from + 8) === 45 &&
+      line.charCodeAt(from + 13) === 45 &&
+      line.charCodeAt(from + 18) === 45 &&
+      line.charCodeAt(from + 23) === 45
+    ) {
+      return value('<UUID>');
+    }
+    return undefined;
+  }
+  if (others === 0 && dashes === 0 && colons >= 2) {
+    const core = line.slice(from, to);
+    return IPV6_WHOLE.test(core) ? value('<IP>') : undefined;
+  }
+  if (colons === 0 && dashes >= 2) {
+    return podAt(line, start, from, to, end);
+  }
+  return undefined;
+}
+
+const isUpperHex = (c: number) => c >= 65 && c <= 70;
+const IPV6_WHOLE = new RegExp(`^${IPV6}$`);
+
+/** `name-hash-suffix` of a pod, its name of letters and dashes only, around brackets at most. */
+function podAt(
+  line: string,
+  start: number,
+  from: number,
+  to: number,
+  end: number,
+): string | undefined {
+  const lead = from > start ? line.charCodeAt(start) : -1;
+  if (lead !== -1 && lead !== 40 && lead !== 91 && lead !== 123) return undefined;
+  for (let i = to; i < end; i++)
+    if (line.charCodeAt(i) === 34 || line.charCodeAt(i) === 39) return undefined;
+  const last = line.lastIndexOf('-', to - 1);
+  const middle = line.lastIndexOf('-', last - 1);
+  if (to - last - 1 !== 5 || middle < from + 1 || last - middle - 1 < 6 || last - middle - 1 > 10) {
+    return undefined;
+  }
+  for (let i = middle + 1; i < to; i++)
+    if (i !== last && !isK8s(line.charCodeAt(i))) return undefined;
+  const first = line.charCodeAt(from);
+  if (!(first >= 97 && first <= 122)) return undefined;
+  for (let i = from; i < middle; i++) {
+    const c = line.charCodeAt(i);
+    if (!((c >= 97 && c <= 122) || c === 45)) return undefined;
+  }
+  const name = line.slice(from, middle);
+  if (name.includes('true') || name.includes('false')) return undefined;
+  return `${line.slice(start, from)}${name}-<ID>${line.slice(to, end)}`;
+}
+
+/** The masked form of one word by the patterns alone: what every shortcut must agree with. */
+export function maskWord(word: string): string {
+  return maskNewWord(word).text;
 }
 
 /** `keepsShape`: every word of the same shape masks the same. */

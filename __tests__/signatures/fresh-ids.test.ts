@@ -1,0 +1,64 @@
+import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
+import { freshIdAt, maskWord } from '../../src/signatures/mask.js';
+
+const hex = (chars = '0123456789abcdefABCDEF') =>
+  fc.array(fc.constantFrom(...chars), { minLength: 1, maxLength: 4 }).map((c) => c.join(''));
+const k8s = (min: number, max: number) =>
+  fc
+    .array(fc.constantFrom(...'bcdfghjklmnpqrstvwxz2456789'), { minLength: min, maxLength: max })
+    .map((c) => c.join(''));
+
+/** Words shaped like fresh ids, and near misses of them. */
+const idLike = fc.oneof(
+  fc.uuid(),
+  fc.uuid().map((u) => u.toUpperCase()),
+  fc.string({ unit: fc.constantFrom(...'0123456789abcdefABCDEF'), minLength: 6, maxLength: 40 }),
+  fc.array(hex(), { minLength: 2, maxLength: 9 }).map((groups) => groups.join(':')),
+  fc
+    .tuple(fc.array(hex(), { minLength: 1, maxLength: 4 }), fc.array(hex(), { maxLength: 3 }))
+    .map(([a, b]) => `${a.join(':')}::${b.join(':')}`),
+  fc
+    .tuple(
+      fc.constantFrom('checkout', 'web', 'my-app', 'api2', 'trueapp', 'cafe'),
+      k8s(4, 12),
+      k8s(3, 6),
+    )
+    .map(([name, hash, suffix]) => `${name}-${hash}-${suffix}`),
+  fc.stringMatching(/^[A-Z]{1,4}-?\d{3,5}[A-Z]?$/),
+  fc.string({ unit: fc.constantFrom(...'0123456789abcdef-:.ABXZ'), maxLength: 40 }),
+);
+
+const punctuated = fc
+  .tuple(
+    fc.constantFrom('', '(', '[', '{', '"', "'", '*', '#', '=', '<'),
+    idLike,
+    fc.constantFrom('', ')', ']', '},', ';', ':', '.', '"', "'", '":', ']:443', '%'),
+  )
+  .map(([lead, word, trail]) => `${lead}${word}${trail}`);
+
+describe('the one-pass reading of fresh ids', () => {
+  it('gives what the patterns give, or leaves the word to them', () => {
+    fc.assert(
+      fc.property(punctuated, (word) => {
+        const fast = freshIdAt(word, 0, word.length);
+        if (fast !== undefined) expect([word, fast]).toEqual([word, maskWord(word)]);
+      }),
+      { seed: 20261203, numRuns: 20_000 },
+    );
+  });
+
+  it('reads the ids services log', () => {
+    const cases: Array<[string, string]> = [
+      ['fb86738b-42c8-4354-a4f3-e32248c1e89a', '<UUID>'],
+      ['(FB86738B-42C8-4354-A4F3-E32248C1E89A),', '(<UUID>),'],
+      ['d025601c567fbb55', '<HEX>'],
+      ['[2600:1f18:9d64:1abf::541b]', '[<IP>]'],
+      ['[pricing-s5w7fsw785-v99s5]', '[pricing-<ID>]'],
+      ['my-app-7d9f8b6c5-x2k4p:', 'my-app-<ID>:'],
+    ];
+    for (const [word, masked] of cases) expect(freshIdAt(word, 0, word.length)).toBe(masked);
+    expect(freshIdAt('ORA-00942', 0, 9)).toBeUndefined();
+    expect(freshIdAt('ABCD12345', 0, 9)).toBeUndefined();
+  });
+});
