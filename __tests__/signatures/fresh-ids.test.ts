@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { freshIdAt, maskWord } from '../../src/signatures/mask.js';
+import { freshIdAt } from '../../src/signatures/fresh-ids.js';
+import { maskWord } from '../../src/signatures/mask.js';
 
 const hex = (chars = '0123456789abcdefABCDEF') =>
   fc.array(fc.constantFrom(...chars), { minLength: 1, maxLength: 4 }).map((c) => c.join(''));
@@ -26,6 +27,34 @@ const idLike = fc.oneof(
     )
     .map(([name, hash, suffix]) => `${name}-${hash}-${suffix}`),
   fc.stringMatching(/^[A-Z]{1,4}-?\d{3,5}[A-Z]?$/),
+  // Ids behind a name, and their near misses.
+  fc
+    .tuple(
+      fc.constantFrom(
+        'req-',
+        'request_id=req-',
+        'checkout:',
+        'orders/',
+        'vol-',
+        'id=',
+        'trace_',
+        'Req-',
+        'v2-',
+        'on=true-',
+        'ip-',
+        'a.b:',
+        'x-y-',
+        'cafe-',
+      ),
+      fc.oneof(
+        fc.uuid(),
+        fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 4, maxLength: 24 }),
+        fc.stringMatching(/^[a-f]{1,4}\d{4,8}$/),
+        fc.stringMatching(/^\d{8}-\d{4}-\d{4}-[0-9a-f]{4}-[0-9a-f]{12}$/),
+      ),
+      fc.constantFrom('', '.json', '.tar', ':', ')', '.', 'g', '-x', '_1'),
+    )
+    .map(([name, id, after]) => `${name}${id}${after}`),
   fc.string({ unit: fc.constantFrom(...'0123456789abcdef-:.ABXZ'), maxLength: 40 }),
 );
 
@@ -56,6 +85,9 @@ describe('the one-pass reading of fresh ids', () => {
       ['[2600:1f18:9d64:1abf::541b]', '[<IP>]'],
       ['[pricing-s5w7fsw785-v99s5]', '[pricing-<ID>]'],
       ['my-app-7d9f8b6c5-x2k4p:', 'my-app-<ID>:'],
+      ['request_id=req-d025601c567fbb55', 'request_id=req-<HEX>'],
+      ['(orders/c99cfc99-b5b7-46d0-9ec6-e49eb4657e8d.json)', '(orders/<UUID>.json)'],
+      ['checkout:0ae2bf44-d626-4ce5-9fd3-c7cc2131e909', 'checkout:<UUID>'],
     ];
     for (const [word, masked] of cases) expect(freshIdAt(word, 0, word.length)).toBe(masked);
     expect(freshIdAt('ORA-00942', 0, 9)).toBeUndefined();

@@ -4,6 +4,7 @@
  */
 import { detach } from '../text.js';
 import { isErrorCode } from './failure.js';
+import { freshIdAt, IPV6, K8S } from './fresh-ids.js';
 
 // Word boundaries that treat `_` and letters as part of a word, so `log4j`, `sha256`, `v2` and
 // `http2` stay literal while `id=42` and `user-1234` lose their numbers. Before a digit, `\b`
@@ -82,13 +83,7 @@ export function maskAcrossWords(text: string): string {
   return masked;
 }
 
-/** The characters Kubernetes generates the names of pods from: no vowels, no 0, 1 or 3. */
-const K8S = '[bcdfghjklmnpqrstvwxz2456789]';
 const POD = new RegExp(`(?<![\\w-])([a-z][a-z0-9-]*?)-${K8S}{6,10}-${K8S}{5}(?![\\w-])`, 'g');
-/** IPv6 addresses with a digit: 2600:1f18:9d64::541b, fe80::1, ::1 (times are masked before). */
-const IPV6 =
-  '(?=[0-9a-fA-F:]*\\d)(?:(?:[0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|(?:[0-9a-fA-F]{1,4}:){1,6}:(?:[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{1,4}){0,5})?|::[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{1,4}){0,6})';
-
 /** Applied in order to one word: a later pattern sees the placeholders of the earlier ones. */
 const WORD_MASKS: readonly Mask[] = [
   // Kubernetes pods: checkout-7d9f8b6c5-x2k4p keeps its deployment, loses the generated part.
@@ -304,115 +299,6 @@ export function maskWordAt(line: string, start: number, end: number, shape: numb
     return entry.masked;
   }
   return masked(text);
-}
-
-const isHexDigitOrLetter = (c: number) =>
-  isDigit(c) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
-/** WHOLE_WORD's punctuation before a value (one at most) and after it. */
-const isLead = (c: number) =>
-  c === 40 || c === 91 || c === 123 || c === 34 || c === 39 || c === 42 || c === 35 || c === 61;
-const isTrail = (c: number) =>
-  c === 41 ||
-  c === 93 ||
-  c === 125 ||
-  c === 44 ||
-  c === 59 ||
-  c === 58 ||
-  c === 46 ||
-  c === 34 ||
-  c === 39;
-/** The characters Kubernetes generates pod names from (see POD). */
-const isK8s = (c: number) =>
-  (isDigit(c) && c !== 48 && c !== 49 && c !== 51) ||
-  (c >= 98 && c <= 122 && c !== 101 && c !== 105 && c !== 111 && c !== 117 && c !== 121);
-
-/**
- * The masked form of the ids that services make fresh for every line — UUIDs, hex ids, IPv6
- * addresses, pod names — read off the characters in one pass, or undefined for any other word.
- * What it returns is what the patterns give (maskWord); it exists because each such id has a
- * shape of its own, which no cache would ever have seen.
- */
-export function freshIdAt(line: string, start: number, end: number): string | undefined {
-  let from = start;
-  let to = end;
-  if (from < to && isLead(line.charCodeAt(from))) from++;
-  while (to > from && isTrail(line.charCodeAt(to - 1))) to--;
-  const length = to - from;
-  if (length < 8) return undefined;
-  let digits = 0;
-  let hexLetters = 0;
-  let colons = 0;
-  let dashes = 0;
-  let others = 0;
-  for (let i = from; i < to; i++) {
-    const c = line.charCodeAt(i);
-    if (isDigit(c)) digits++;
-    else if (isHexDigitOrLetter(c)) hexLetters++;
-    else if (c === 58) colons++;
-    else if (c === 45) dashes++;
-    else others++;
-  }
-  const value = (placeholder: string) =>
-    line.slice(start, from) + placeholder + line.slice(to, end);
-  if (digits === 0) return undefined;
-  if (others === 0 && colons === 0) {
-    if (dashes === 0) {
-      // Upper-case letters and digits may be an error code (isErrorCode): left to the patterns.
-      return hexLetters > 0 && !isUpperHex(line.charCodeAt(from)) ? value('<HEX>') : undefined;
-    }
-    if (
-      length === 36 &&
-      dashes === 4 &&
-      line.charCodeAt(from + 8) === 45 &&
-      line.charCodeAt(from + 13) === 45 &&
-      line.charCodeAt(from + 18) === 45 &&
-      line.charCodeAt(from + 23) === 45
-    ) {
-      return value('<UUID>');
-    }
-    return undefined;
-  }
-  if (others === 0 && dashes === 0 && colons >= 2) {
-    const core = line.slice(from, to);
-    return IPV6_WHOLE.test(core) ? value('<IP>') : undefined;
-  }
-  if (colons === 0 && dashes >= 2) {
-    return podAt(line, start, from, to, end);
-  }
-  return undefined;
-}
-
-const isUpperHex = (c: number) => c >= 65 && c <= 70;
-const IPV6_WHOLE = new RegExp(`^${IPV6}$`);
-
-/** `name-hash-suffix` of a pod, its name of letters and dashes only, around brackets at most. */
-function podAt(
-  line: string,
-  start: number,
-  from: number,
-  to: number,
-  end: number,
-): string | undefined {
-  const lead = from > start ? line.charCodeAt(start) : -1;
-  if (lead !== -1 && lead !== 40 && lead !== 91 && lead !== 123) return undefined;
-  for (let i = to; i < end; i++)
-    if (line.charCodeAt(i) === 34 || line.charCodeAt(i) === 39) return undefined;
-  const last = line.lastIndexOf('-', to - 1);
-  const middle = line.lastIndexOf('-', last - 1);
-  if (to - last - 1 !== 5 || middle < from + 1 || last - middle - 1 < 6 || last - middle - 1 > 10) {
-    return undefined;
-  }
-  for (let i = middle + 1; i < to; i++)
-    if (i !== last && !isK8s(line.charCodeAt(i))) return undefined;
-  const first = line.charCodeAt(from);
-  if (!(first >= 97 && first <= 122)) return undefined;
-  for (let i = from; i < middle; i++) {
-    const c = line.charCodeAt(i);
-    if (!((c >= 97 && c <= 122) || c === 45)) return undefined;
-  }
-  const name = line.slice(from, middle);
-  if (name.includes('true') || name.includes('false')) return undefined;
-  return `${line.slice(start, from)}${name}-<ID>${line.slice(to, end)}`;
 }
 
 /** The masked form of one word by the patterns alone: what every shortcut must agree with. */

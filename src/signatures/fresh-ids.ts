@@ -1,0 +1,202 @@
+/**
+ * The ids that services make fresh for every line — UUIDs, hex ids, IPv6 addresses, pod names,
+ * and such ids behind a name (`req-…`, `request_id=…`, `orders/….json`) — masked by reading the
+ * word's characters once. Each such id has a shape of its own, which no cache of masked words
+ * would ever have seen; what this returns is what the patterns of mask.ts give (maskWord), or
+ * undefined to leave the word to them.
+ */
+
+/** IPv6 addresses with a digit: 2600:1f18:9d64::541b, fe80::1, ::1 (times are masked before). */
+export const IPV6 =
+  '(?=[0-9a-fA-F:]*\\d)(?:(?:[0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|(?:[0-9a-fA-F]{1,4}:){1,6}:(?:[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{1,4}){0,5})?|::[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{1,4}){0,6})';
+const IPV6_WHOLE = new RegExp(`^${IPV6}$`);
+
+/** The characters Kubernetes generates the names of pods from: no vowels, no 0, 1 or 3. */
+export const K8S = '[bcdfghjklmnpqrstvwxz2456789]';
+
+const isDigit = (c: number) => c >= 48 && c <= 57;
+const isLowerHex = (c: number) => c >= 97 && c <= 102;
+const isUpperHex = (c: number) => c >= 65 && c <= 70;
+const isHex = (c: number) => isDigit(c) || isLowerHex(c) || isUpperHex(c);
+const isLower = (c: number) => c >= 97 && c <= 122;
+const isK8s = (c: number) =>
+  (isDigit(c) && c !== 48 && c !== 49 && c !== 51) ||
+  (isLower(c) && c !== 97 && c !== 101 && c !== 105 && c !== 111 && c !== 117 && c !== 121);
+/** ( [ { : the brackets an id in a name may stand in. */
+const isBracket = (c: number) => c === 40 || c === 91 || c === 123;
+/** The punctuation WHOLE_WORD allows before a value (one at most) and after it. */
+const isLead = (c: number) =>
+  isBracket(c) || c === 34 || c === 39 || c === 42 || c === 35 || c === 61;
+const isTrail = (c: number) =>
+  c === 41 ||
+  c === 93 ||
+  c === 125 ||
+  c === 44 ||
+  c === 59 ||
+  c === 58 ||
+  c === 46 ||
+  c === 34 ||
+  c === 39;
+/** What may follow an id in a name: closing punctuation, no quotes (a quoted word is a <STR>). */
+const isCloser = (c: number) => isTrail(c) && c !== 34 && c !== 39;
+
+export function freshIdAt(line: string, start: number, end: number): string | undefined {
+  let from = start;
+  let to = end;
+  if (from < to && isLead(line.charCodeAt(from))) from++;
+  while (to > from && isTrail(line.charCodeAt(to - 1))) to--;
+  if (to - from < 8) return undefined;
+  const whole = wholeId(line, from, to);
+  if (whole !== undefined) return line.slice(start, from) + whole + line.slice(to, end);
+  return podAt(line, start, from, to, end) ?? namedIdAt(line, start, end);
+}
+
+/** A word that is an id and nothing else: `<HEX>`, `<UUID>` or `<IP>`, as WHOLE_WORD reads it. */
+function wholeId(line: string, from: number, to: number): string | undefined {
+  let digits = 0;
+  let letters = 0;
+  let colons = 0;
+  let dashes = 0;
+  for (let i = from; i < to; i++) {
+    const c = line.charCodeAt(i);
+    if (isDigit(c)) digits++;
+    else if (isLowerHex(c) || isUpperHex(c)) letters++;
+    else if (c === 58) colons++;
+    else if (c === 45) dashes++;
+    else return undefined;
+  }
+  if (digits === 0) return undefined;
+  if (colons === 0 && dashes === 0) {
+    // Capitals and digits may be an error code (isErrorCode): left to the patterns.
+    return letters > 0 && !isUpperHex(line.charCodeAt(from)) ? '<HEX>' : undefined;
+  }
+  if (colons === 0) return dashes === 4 && isUuidAt(line, from, to) ? '<UUID>' : undefined;
+  if (dashes === 0 && colons >= 2) {
+    return IPV6_WHOLE.test(line.slice(from, to)) ? '<IP>' : undefined;
+  }
+  return undefined;
+}
+
+function isUuidAt(line: string, from: number, to: number): boolean {
+  if (to - from !== 36) return false;
+  for (let i = from; i < to; i++) {
+    const c = line.charCodeAt(i);
+    const k = i - from;
+    if (k === 8 || k === 13 || k === 18 || k === 23 ? c !== 45 : !isHex(c)) return false;
+  }
+  return true;
+}
+
+/** `name-hash-suffix` of a pod, its name of letters and dashes only, in brackets at most. */
+function podAt(
+  line: string,
+  start: number,
+  from: number,
+  to: number,
+  end: number,
+): string | undefined {
+  if (from > start && !isBracket(line.charCodeAt(start))) return undefined;
+  for (let i = to; i < end; i++) if (!isCloser(line.charCodeAt(i))) return undefined;
+  const last = line.lastIndexOf('-', to - 1);
+  const middle = line.lastIndexOf('-', last - 1);
+  const hash = last - middle - 1;
+  if (to - last - 1 !== 5 || middle < from + 1 || hash < 6 || hash > 10) return undefined;
+  for (let i = middle + 1; i < to; i++) {
+    if (i !== last && !isK8s(line.charCodeAt(i))) return undefined;
+  }
+  if (!isLower(line.charCodeAt(from))) return undefined;
+  for (let i = from; i < middle; i++) {
+    const c = line.charCodeAt(i);
+    if (!isLower(c) && c !== 45) return undefined;
+  }
+  const name = line.slice(from, middle);
+  if (name.includes('true') || name.includes('false')) return undefined;
+  return `${line.slice(start, from)}${name}-<ID>${line.slice(to, end)}`;
+}
+
+/**
+ * An id behind a name: lower-case words joined by `-`, `=`, `:` or `/` (`req-`,
+ * `request_id=req-`, `orders/`), then a UUID or a hex id, then closing punctuation or a file
+ * extension (`.json`), in a bracket at most: the name stays, the id is masked.
+ */
+function namedIdAt(line: string, start: number, end: number): string | undefined {
+  let i = start;
+  if (isBracket(line.charCodeAt(i))) i++;
+  while (i < end) {
+    const segment = i;
+    while (i < end && (isLower(line.charCodeAt(i)) || line.charCodeAt(i) === 95)) i++;
+    if (i === segment || i >= end) return undefined;
+    const separator = line.charCodeAt(i);
+    if (separator !== 45 && separator !== 61 && separator !== 58 && separator !== 47) {
+      return undefined;
+    }
+    // A flag (`=true`) is masked on its own (FLAG): left to the patterns.
+    if (
+      (separator === 61 || separator === 58 || line.charCodeAt(segment - 1) === 61) &&
+      /^(?:true|false)$/.test(line.slice(segment, i))
+    ) {
+      return undefined;
+    }
+    i++;
+    const id = idAt(line, i, end);
+    if (id !== undefined) {
+      if (!endsCleanly(line, id.end, end)) return undefined;
+      const name = line.slice(start, i);
+      if (name.includes('true') || name.includes('false')) return undefined;
+      return name + id.placeholder + line.slice(id.end, end);
+    }
+  }
+  return undefined;
+}
+
+/** A UUID or a hex id (8 or more, a digit and a letter) that starts at `at`. */
+function idAt(
+  line: string,
+  at: number,
+  end: number,
+): { placeholder: string; end: number } | undefined {
+  if (end - at >= 36 && isUuidAt(line, at, at + 36) && !isHex(line.charCodeAt(at + 36))) {
+    // Three groups of digits in a row read as a date (the dates of mask.ts come first).
+    const digitsOnly = (from: number, to: number) => {
+      for (let i = from; i < to; i++) if (!isDigit(line.charCodeAt(i))) return false;
+      return true;
+    };
+    const groups = [
+      digitsOnly(at, at + 8),
+      digitsOnly(at + 9, at + 13),
+      digitsOnly(at + 14, at + 18),
+      digitsOnly(at + 19, at + 23),
+    ];
+    if ((groups[0] && groups[1] && groups[2]) || (groups[1] && groups[2] && groups[3])) {
+      return undefined;
+    }
+    return { placeholder: '<UUID>', end: at + 36 };
+  }
+  let i = at;
+  let digits = 0;
+  let letters = 0;
+  let lettersBeforeDigits = true;
+  while (i < end && isHex(line.charCodeAt(i))) {
+    if (isDigit(line.charCodeAt(i))) digits++;
+    else {
+      letters++;
+      if (digits > 0) lettersBeforeDigits = false;
+    }
+    i++;
+  }
+  if (i - at < 8 || digits === 0 || letters === 0) return undefined;
+  // Letters then four digits or more make an <ID> (`abcd12345`), which mask.ts tries first.
+  if (lettersBeforeDigits && digits >= 4) return undefined;
+  return { placeholder: '<HEX>', end: i };
+}
+
+/** After an id: nothing, closing punctuation, or an extension and closing punctuation. */
+function endsCleanly(line: string, from: number, end: number): boolean {
+  let i = from;
+  if (i < end && line.charCodeAt(i) === 46 && i + 1 < end && isLower(line.charCodeAt(i + 1))) {
+    i++;
+    while (i < end && isLower(line.charCodeAt(i))) i++;
+  }
+  for (; i < end; i++) if (!isCloser(line.charCodeAt(i))) return false;
+  return true;
+}
