@@ -80,3 +80,21 @@ export function* generateLines(count: number, seed = 42): Generator<string> {
     yield FORMATS[int(FORMATS.length)](new Date(time), vars, message);
   }
 }
+
+/** Lines of random words, each its own template: the miner's worst case. */
+export function* generateNewTemplates(count: number, seed = 3): Generator<string> {
+  const next = seededRandom(seed);
+  const letters = 'abcdefghijklmnopqrstuvwxyz';
+  const word = () => {
+    let text = '';
+    for (let i = 0, length = 3 + Math.floor(next() * 7); i < length; i++) {
+      text += letters[Math.floor(next() * 26)];
+    }
+    return text;
+  };
+  for (let i = 0; i < count; i++) {
+    const words = ['ERROR'];
+    for (let k = 0, length = 5 + Math.floor(next() * 10); k < length; k++) words.push(word());
+    yield words.join(' ');
+  }
+}

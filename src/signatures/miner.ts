@@ -377,6 +377,8 @@ function differsInWords(template: string[], tokens: string[]): boolean {
  * the templates listed under its rarest tokens are all the candidates: the same ones a scan of
  * every template would find, found without the scan.
  */
+const NONE: ReadonlySet<Node> = new Set();
+
 export class LengthGroup {
   private readonly members = new Set<Node>();
   private readonly postings: Array<Map<string, Set<Node>>>;
@@ -414,13 +416,14 @@ export class LengthGroup {
     while (minSame / n < similarity) minSame++;
     const needed = n - minSame + 1;
     if (n === 0 || needed > n) return this.members;
-    const lists = tokens.map((token, i) => this.postings[i].get(token));
-    lists.sort((a, b) => (a?.size ?? 0) - (b?.size ?? 0));
+    // Never undefined: sort() puts undefined last without asking the comparison.
+    const lists = tokens.map((token, i) => this.postings[i].get(token) ?? NONE);
+    lists.sort((a, b) => a.size - b.size);
     let total = 0;
-    for (let i = 0; i < needed; i++) total += lists[i]?.size ?? 0;
+    for (let i = 0; i < needed; i++) total += lists[i].size;
     if (total >= this.members.size) return this.members;
     const found = new Set<Node>();
-    for (let i = 0; i < needed; i++) for (const template of lists[i] ?? []) found.add(template);
+    for (let i = 0; i < needed; i++) for (const template of lists[i]) found.add(template);
     // In the order a scan would meet them: ties go to the oldest template, as they always did.
     return [...found].sort((a, b) => a.index - b.index);
   }
