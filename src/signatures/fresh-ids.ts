@@ -47,7 +47,15 @@ export function freshIdAt(line: string, start: number, end: number): string | un
   while (to > from && isTrail(line.charCodeAt(to - 1))) to--;
   if (to - from < 8) return undefined;
   const whole = wholeId(line, from, to);
-  if (whole !== undefined) return line.slice(start, from) + whole + line.slice(to, end);
+  if (whole !== undefined) {
+    return from === start && to === end
+      ? whole
+      : line.slice(start, from) + whole + line.slice(to, end);
+  }
+  // A pod or a name has a lower-case letter first, or after one bracket.
+  if (!isLower(line.charCodeAt(isBracket(line.charCodeAt(start)) ? start + 1 : start))) {
+    return undefined;
+  }
   return podAt(line, start, from, to, end) ?? namedIdAt(line, start, end);
 }
 
@@ -57,12 +65,17 @@ function wholeId(line: string, from: number, to: number): string | undefined {
   let letters = 0;
   let colons = 0;
   let dashes = 0;
+  // Whether every dash so far stands where a UUID has them.
+  let uuidDashes = true;
   for (let i = from; i < to; i++) {
     const c = line.charCodeAt(i);
     if (isDigit(c)) digits++;
     else if (isLowerHex(c) || isUpperHex(c)) letters++;
-    else if (c === 58) colons++;
-    else if (c === 45) dashes++;
+    else if (c === 45) {
+      const k = i - from;
+      if (k !== 8 && k !== 13 && k !== 18 && k !== 23) uuidDashes = false;
+      dashes++;
+    } else if (c === 58) colons++;
     else return undefined;
   }
   if (digits === 0) return undefined;
@@ -70,7 +83,7 @@ function wholeId(line: string, from: number, to: number): string | undefined {
     // Capitals and digits may be an error code (isErrorCode): left to the patterns.
     return letters > 0 && !isUpperHex(line.charCodeAt(from)) ? '<HEX>' : undefined;
   }
-  if (colons === 0) return dashes === 4 && isUuidAt(line, from, to) ? '<UUID>' : undefined;
+  if (colons === 0) return dashes === 4 && uuidDashes && to - from === 36 ? '<UUID>' : undefined;
   if (dashes === 0 && colons >= 2) {
     return IPV6_WHOLE.test(line.slice(from, to)) ? '<IP>' : undefined;
   }
@@ -109,9 +122,8 @@ function podAt(
     const c = line.charCodeAt(i);
     if (!isLower(c) && c !== 45) return undefined;
   }
-  const name = line.slice(from, middle);
-  if (name.includes('true') || name.includes('false')) return undefined;
-  return `${line.slice(start, from)}${name}-<ID>${line.slice(to, end)}`;
+  // No flag can stand in a pod's name: FLAG needs a `=` or `:` before it.
+  return `${line.slice(start, middle)}-<ID>${line.slice(to, end)}`;
 }
 
 /**
@@ -130,10 +142,10 @@ function namedIdAt(line: string, start: number, end: number): string | undefined
     if (separator !== 45 && separator !== 61 && separator !== 58 && separator !== 47) {
       return undefined;
     }
-    // A flag (`=true`) is masked on its own (FLAG): left to the patterns.
+    // A flag after `=` or `:` (`=true`) is masked on its own (FLAG): left to the patterns.
     if (
-      (separator === 61 || separator === 58 || line.charCodeAt(segment - 1) === 61) &&
-      /^(?:true|false)$/.test(line.slice(segment, i))
+      isFlagWord(line, segment, i) &&
+      (segment === 0 || isFlagSign(line.charCodeAt(segment - 1)))
     ) {
       return undefined;
     }
@@ -141,9 +153,7 @@ function namedIdAt(line: string, start: number, end: number): string | undefined
     const id = idAt(line, i, end);
     if (id !== undefined) {
       if (!endsCleanly(line, id.end, end)) return undefined;
-      const name = line.slice(start, i);
-      if (name.includes('true') || name.includes('false')) return undefined;
-      return name + id.placeholder + line.slice(id.end, end);
+      return line.slice(start, i) + id.placeholder + line.slice(id.end, end);
     }
   }
   return undefined;
@@ -157,19 +167,10 @@ function idAt(
 ): { placeholder: string; end: number } | undefined {
   if (end - at >= 36 && isUuidAt(line, at, at + 36) && !isHex(line.charCodeAt(at + 36))) {
     // Three groups of digits in a row read as a date (the dates of mask.ts come first).
-    const digitsOnly = (from: number, to: number) => {
-      for (let i = from; i < to; i++) if (!isDigit(line.charCodeAt(i))) return false;
-      return true;
-    };
-    const groups = [
-      digitsOnly(at, at + 8),
-      digitsOnly(at + 9, at + 13),
-      digitsOnly(at + 14, at + 18),
-      digitsOnly(at + 19, at + 23),
-    ];
-    if ((groups[0] && groups[1] && groups[2]) || (groups[1] && groups[2] && groups[3])) {
-      return undefined;
-    }
+    const first = digitsOnly(line, at, at + 8);
+    const second = digitsOnly(line, at + 9, at + 13);
+    const third = digitsOnly(line, at + 14, at + 18);
+    if (second && third && (first || digitsOnly(line, at + 19, at + 23))) return undefined;
     return { placeholder: '<UUID>', end: at + 36 };
   }
   let i = at;
@@ -188,6 +189,21 @@ function idAt(
   // Letters then four digits or more make an <ID> (`abcd12345`), which mask.ts tries first.
   if (lettersBeforeDigits && digits >= 4) return undefined;
   return { placeholder: '<HEX>', end: i };
+}
+
+function digitsOnly(line: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (!isDigit(line.charCodeAt(i))) return false;
+  return true;
+}
+
+const isFlagSign = (c: number) => c === 61 || c === 58;
+
+/** `true` or `false`, the whole of `line.slice(from, to)`. */
+function isFlagWord(line: string, from: number, to: number): boolean {
+  return (
+    (to - from === 4 && line.startsWith('true', from)) ||
+    (to - from === 5 && line.startsWith('false', from))
+  );
 }
 
 /** After an id: nothing, closing punctuation, or an extension and closing punctuation. */

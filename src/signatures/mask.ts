@@ -273,6 +273,9 @@ function rememberShape(shape: number, word: string, text: string): Masked {
   return entry.masked;
 }
 
+/** The commonest fresh ids, standing alone: masked once. */
+const FRESH_ALONE = new Map(['<HEX>', '<UUID>', '<IP>'].map((text) => [text, masked(text)]));
+
 /** The masked form of `line.slice(start, end)`, a word whose shape hash is `shape`. */
 export function maskWordAt(line: string, start: number, end: number, shape: number): Masked {
   if (shape === NOT_BY_SHAPE) return masked(maskNewWord(line.slice(start, end)).text);
@@ -280,7 +283,7 @@ export function maskWordAt(line: string, start: number, end: number, shape: numb
   if (known !== undefined && sameShape(known.shape, line, start, end)) return known.masked;
   // Fresh ids have a shape of their own each: no cache would ever hit.
   const fresh = freshIdAt(line, start, end);
-  if (fresh !== undefined) return masked(fresh);
+  if (fresh !== undefined) return FRESH_ALONE.get(fresh) ?? masked(fresh);
   const freeShape = freeShapeHash(line, start, end);
   const kept = byFreeShape.get(freeShape);
   if (kept !== undefined && sameFreeShape(kept.word, line, start, end)) return kept.masked;
