@@ -22,8 +22,8 @@ const GROUP = '/bench/api';
 const MINUTE = 60_000;
 const BASELINE_MS = 60 * MINUTE;
 const SOAK_MS = 10 * MINUTE;
-const TARGET_RATIO = 1.5;
-const TARGET_RSS_MB = 300;
+const TARGET_RATIO = 1.2;
+const TARGET_RSS_MB = 200;
 
 // The child that pages with the bare SDK reads the same windows from its parent.
 const deployedAt =
@@ -90,11 +90,13 @@ function* generate(): Iterable<FakeEvent> {
 interface Measured {
   code: number;
   wallMs: number;
+  /** User and system CPU time: the work done, with no pacing waits in it. */
+  cpuMs: number;
   peakRssMb: number;
   stdout: string;
 }
 
-/** Runs a command under /usr/bin/time for its peak RSS (maximum resident set size). */
+/** Runs a command under /usr/bin/time for its CPU time and peak RSS (maximum resident set size). */
 async function measure(
   command: string,
   args: string[],
@@ -103,7 +105,7 @@ async function measure(
 ): Promise<Measured> {
   const timeFile = join(dir, `time-${Math.random().toString(36).slice(2)}`);
   const started = performance.now();
-  const child = spawn('/usr/bin/time', ['-f', '%M', '-o', timeFile, command, ...args], {
+  const child = spawn('/usr/bin/time', ['-f', '%M %U %S', '-o', timeFile, command, ...args], {
     env,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -111,8 +113,13 @@ async function measure(
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   const code = await new Promise<number>((done) => child.on('close', (c) => done(c ?? 1)));
   const wallMs = performance.now() - started;
-  const kilobytes = Number((await readFile(timeFile, 'utf8')).trim().split('\n').pop());
-  return { code, wallMs, peakRssMb: kilobytes / 1024, stdout };
+  const [kilobytes, user, system] = (await readFile(timeFile, 'utf8'))
+    .trim()
+    .split('\n')
+    .pop()!
+    .split(' ')
+    .map(Number);
+  return { code, wallMs, cpuMs: (user + system) * 1000, peakRssMb: kilobytes / 1024, stdout };
 }
 
 const dir = await mkdtemp(join(tmpdir(), 'aftershock-bench-'));
@@ -180,12 +187,13 @@ try {
 
   const ratio = action.wallMs / sdkResult.ms;
   const rows = [
-    ['', 'events', 'requests', 'wall time', 'peak RSS'],
+    ['', 'events', 'requests', 'wall time', 'CPU time', 'peak RSS'],
     [
       'bare SDK paging',
       sdkResult.events.toLocaleString('en-US'),
       String(sdkRequests),
       `${(sdkResult.ms / 1000).toFixed(1)}s (process ${(sdk.wallMs / 1000).toFixed(1)}s)`,
+      `${(sdk.cpuMs / 1000).toFixed(1)}s`,
       `${sdk.peakRssMb.toFixed(0)} MB`,
     ],
     [
@@ -193,6 +201,7 @@ try {
       actionEvents.toLocaleString('en-US'),
       String(fake.requests.length),
       `${(action.wallMs / 1000).toFixed(1)}s`,
+      `${(action.cpuMs / 1000).toFixed(1)}s`,
       `${action.peakRssMb.toFixed(0)} MB`,
     ],
   ];
@@ -200,6 +209,10 @@ try {
   for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(widths[i])).join('  '));
   console.log(
     `verdict ${report.verdict ?? '(none)'}, exit ${action.code}; action / SDK paging: ${ratio.toFixed(2)}x (target ≤ ${TARGET_RATIO}x), peak RSS ${action.peakRssMb.toFixed(0)} MB (target ≤ ${TARGET_RSS_MB} MB)`,
+  );
+  // The SDK process runs under tsx, whose start costs CPU too: a floor on the high side.
+  console.log(
+    `CPU time, which no pacing hides: action / bare SDK ${(action.cpuMs / sdk.cpuMs).toFixed(2)}x (target ≤ ${TARGET_RATIO}x)`,
   );
   const ok =
     action.code === 0 &&
