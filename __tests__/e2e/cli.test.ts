@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -291,6 +291,35 @@ describe('aftershock demo, --help and --version', () => {
       expect(cw.requests.length).toBeGreaterThan(0);
     } finally {
       await cw.close();
+    }
+  });
+
+  it('the bundled CLI stops quietly when its reader closes the pipe early (| head)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'aftershock-pipe-'));
+    try {
+      const file = join(dir, 'many.log');
+      await writeFile(
+        file,
+        Array.from({ length: 50_000 }, (_, i) => `ERROR job ${i} failed: word${i % 9000}x`).join(
+          '\n',
+        ),
+      );
+      const child = spawn(process.execPath, [
+        resolve('dist/cli/index.js'),
+        'signatures',
+        '--per-line',
+        file,
+      ]);
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      // Like `head -1`: read a little, then close.
+      await new Promise<void>((done) => child.stdout.once('data', () => done()));
+      child.stdout.destroy();
+      const code = await new Promise<number | null>((done) => child.on('close', done));
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 
