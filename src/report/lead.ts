@@ -1,3 +1,4 @@
+import { formatCost } from '../ai/index.js';
 import type { Suspect } from '../commits/index.js';
 import { formatDuration } from '../text.js';
 import type { Report, ReportIncident, ReportSignature } from './types.js';
@@ -108,4 +109,25 @@ export function leadOf(report: Report, flagged: ReportSignature[]): Lead | undef
         : undefined;
   const chain = incident && incident.signatures.length > 1 ? membersOf(report, incident) : [];
   return { top, what, more: rises.length - 1, suspect, noSuspect, chain };
+}
+
+/**
+ * The footer's facts, each rendering's own escaping applied to the model's name (`model`): the
+ * version, the analysis, the tokens and cost when the model answered, the events read.
+ */
+export function footerParts(report: Report, model: (name: string) => string): string[] {
+  const { analysis, usage } = report;
+  const parts = [
+    `Aftershock ${report.version}`,
+    analysis.source === 'claude' ? model(analysis.model ?? 'Claude') : 'statistics only',
+  ];
+  // A fallback after the model answered (max_tokens, invalid JSON) was still paid for.
+  if (usage.input_tokens > 0) {
+    parts.push(
+      `${usage.input_tokens.toLocaleString('en-US')} in / ${usage.output_tokens.toLocaleString('en-US')} out tokens`,
+      formatCost(analysis.model ?? '', usage),
+    );
+  }
+  parts.push(`${report.events.baseline} events before, ${report.events.after} after`);
+  return parts;
 }

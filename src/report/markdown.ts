@@ -1,9 +1,9 @@
-import { formatCost } from '../ai/index.js';
 import type { Status, Verdict } from '../compare/index.js';
 import type { Suspect } from '../commits/index.js';
 import { fence, formatDuration, formatTime, shortSha, truncate, wrapLongLines } from '../text.js';
 import {
   flaggedInOrder,
+  footerParts,
   leadOf,
   lengthOf,
   membersOf,
@@ -323,19 +323,7 @@ function unreadableMarkdown(report: Report): string {
 }
 
 function footer(report: Report): string {
-  const { analysis, usage } = report;
-  const parts = [`Aftershock ${report.version}`];
-  parts.push(
-    analysis.source === 'claude' ? escapeInline(analysis.model ?? 'Claude') : 'statistics only',
-  );
-  // A fallback after the model answered (max_tokens, invalid JSON) was still paid for.
-  if (usage.input_tokens > 0) {
-    parts.push(
-      `${usage.input_tokens.toLocaleString('en-US')} in / ${usage.output_tokens.toLocaleString('en-US')} out tokens`,
-      formatCost(analysis.model ?? '', usage),
-    );
-  }
-  parts.push(`${report.events.baseline} events before, ${report.events.after} after`);
+  const parts = footerParts(report, escapeInline);
   if (report.context.runUrl) parts.push(`[run](${report.context.runUrl})`);
   return `<sub>${parts.join(' · ')}</sub>`;
 }

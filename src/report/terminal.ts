@@ -1,8 +1,15 @@
-import { formatCost } from '../ai/index.js';
 import type { Status, Verdict } from '../compare/index.js';
 import type { Suspect } from '../commits/index.js';
 import { formatTime, shortSha, truncate, wrapLongLines } from '../text.js';
-import { flaggedInOrder, leadOf, lengthOf, ratioText, suspectOf, withoutLevel } from './lead.js';
+import {
+  flaggedInOrder,
+  footerParts,
+  leadOf,
+  lengthOf,
+  ratioText,
+  suspectOf,
+  withoutLevel,
+} from './lead.js';
 import { sparkline } from './timeline.js';
 import type { Report, ReportSignature } from './types.js';
 
@@ -293,18 +300,7 @@ function analysis(report: Report, width: number, paint: Paint): string[] {
 }
 
 function footerText(report: Report): string {
-  const { analysis, usage } = report;
-  const parts = [
-    `Aftershock ${report.version}`,
-    analysis.source === 'claude' ? oneLine(analysis.model ?? 'Claude') : 'statistics only',
-  ];
-  if (usage.input_tokens > 0) {
-    parts.push(
-      `${usage.input_tokens.toLocaleString('en-US')} in / ${usage.output_tokens.toLocaleString('en-US')} out tokens`,
-      formatCost(analysis.model ?? '', usage),
-    );
-  }
-  parts.push(`${report.events.baseline} events before, ${report.events.after} after`);
+  const parts = footerParts(report, oneLine);
   if (report.context.runUrl) parts.push(report.context.runUrl);
   return parts.join(' · ');
 }
