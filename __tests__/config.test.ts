@@ -57,6 +57,7 @@ describe('defaults', () => {
       headSha: undefined,
       failOn: ['regression'],
       comment: { mode: 'auto' },
+      earlyVerdict: true,
       significance: 0.01,
       minRatio: 1.5,
       minEvents: 5,
@@ -520,6 +521,11 @@ const badCases: BadCase[] = [
     input: INPUT.minEvents,
     value,
     valid: /a whole number of events from 1/,
+  })),
+  ...['yes', '1', 'on'].map((value) => ({
+    input: INPUT.earlyVerdict,
+    value,
+    valid: /true or false/,
   })),
   // A webhook URL is a credential: the error shows its scheme and host only.
   ...[

@@ -1,15 +1,24 @@
 #!/usr/bin/env node
 import { main } from './commands.js';
 
-// A reader that stops early (`| head`) closes the pipe: stop quietly, as Unix tools do.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code !== 'EPIPE') throw error;
-  process.exit(process.exitCode ?? 0);
-});
+/**
+ * A reader that stops early (`| head`) closes the pipe: what is left to print is dropped, and
+ * the run goes on to its end (a Slack post, its exit code) without a word about it.
+ */
+function quietWhenClosed(stream: NodeJS.WriteStream): (text: string) => void {
+  let open = true;
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+    open = false;
+  });
+  return (text) => {
+    if (open) stream.write(text);
+  };
+}
 
 process.exitCode = await main(process.argv.slice(2), {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
+  stdout: quietWhenClosed(process.stdout),
+  stderr: quietWhenClosed(process.stderr),
   env: process.env,
   stdin: process.stdin,
   now: Date.now,

@@ -5,7 +5,7 @@ import { createClaudeClient } from './ai/index.js';
 import { readCommitRangeFile, type CommitRange } from './commits/index.js';
 import { ConfigError, INPUT, parseConfig, type Config, type RawInputs } from './config.js';
 import { runDemo } from './demo/run.js';
-import { runPipeline, windowsFor, type PipelineConfig } from './pipeline.js';
+import { runPipeline, windowsFor, type Looks, type PipelineConfig } from './pipeline.js';
 import { redact, redactTemplate, secretValues } from './redact.js';
 import {
   outcomeOf,
@@ -13,6 +13,7 @@ import {
   renderMarkdown,
   renderTerminal,
   slackMessage,
+  terminalSafe,
   type Report,
 } from './report/index.js';
 import { proxyFetch } from './proxy.js';
@@ -20,7 +21,7 @@ import { createCloudWatchSources } from './sources/cloudwatch.js';
 import { FileSource, readMessages } from './sources/file.js';
 import { splitFileWindows, twoFileWindows, type FileWindows } from './sources/file-windows.js';
 import { withProgress } from './sources/progress.js';
-import { waitForSoak } from './sources/soak.js';
+import { timerClock, waitForSoak } from './sources/soak.js';
 import { SourceError, type LogSource } from './sources/types.js';
 import { printSignatures } from './signatures/lines.js';
 import { VERSION } from './version.js';
@@ -71,7 +72,9 @@ Windows:
   --soak DURATION           window after the deploy (default 10m; with files, the span of
                             their timestamps): 90s, 10m, 1h30m
   --baseline DURATION       window before the deploy (default 1h; with files, their span)
-  --wait                    wait until the after window has ended (plus a minute's grace)
+  --wait                    wait for the after window: look every 30 s and call a regression as
+                            soon as it is certain, else wait for its end (plus a minute's grace)
+  --early-verdict false     with --wait, no looks: one read after the window and its grace
 
 Commits and analysis:
   --commits FILE            the deployed commits as JSON: {"commits": [{"sha", "subject", "files": [{"path", "patch"}]}]}
@@ -205,6 +208,7 @@ const ANALYZE_OPTIONS = {
   [INPUT.minEvents]: { type: 'string' },
   [INPUT.maxEvents]: { type: 'string' },
   [INPUT.slackWebhookUrl]: { type: 'string' },
+  [INPUT.earlyVerdict]: { type: 'string' },
   before: { type: 'string' },
   after: { type: 'string' },
   commits: { type: 'string' },
@@ -264,6 +268,7 @@ async function analyzeCommand(args: string[], io: Io): Promise<number> {
   let config: PipelineConfig & Config = parsed;
 
   let sources: LogSource[];
+  let looks: Looks | undefined;
   if (usesFiles || oneFile !== undefined) {
     const before = oneFile ?? values.before!;
     const after = oneFile ?? values.after!;
@@ -281,12 +286,14 @@ async function analyzeCommand(args: string[], io: Io): Promise<number> {
     sources = [source];
   } else {
     const afterEnds = config.deployedAt + config.soakMs;
-    if (values.wait) {
+    if (values.wait && !config.earlyVerdict) {
       await waitForSoak({
         deployedAt: config.deployedAt,
         soakMs: config.soakMs,
         log: (m) => io.stderr(`${m}\n`),
       });
+    } else if (values.wait) {
+      looks = { clock: timerClock, log: (m) => io.stderr(`aftershock: ${m}\n`) };
     } else if (afterEnds > io.now()) {
       io.stderr(
         `aftershock: the after window ends at ${new Date(afterEnds).toISOString()}: reading what is there now (pass --wait to wait)\n`,
@@ -308,7 +315,8 @@ async function analyzeCommand(args: string[], io: Io): Promise<number> {
       commitsFile ? readCommitRangeFile(commitsFile) : Promise.resolve(noCommits(config)),
     claude: config.anthropicApiKey ? createClaudeClient(config.anthropicApiKey) : undefined,
     version: VERSION,
-    secrets: config.anthropicApiKey ? [config.anthropicApiKey] : [],
+    secrets: [config.anthropicApiKey, config.slackWebhookUrl].filter((s): s is string => !!s),
+    looks,
   });
   const printed = await printReport(report, format, values, io);
   await notifySlack(report, config.slackWebhookUrl, io);
@@ -410,8 +418,10 @@ function formatOf(values: { format?: string; json?: string }, io: Io): Format {
 }
 
 function rendered(report: Report, format: Format, io: Io): string {
-  if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
-  if (format === 'markdown') return `${renderMarkdown(report)}\n`;
+  // Log text must not act on a terminal, whatever the format: control characters shown.
+  const shown = (text: string) => (io.terminal ? terminalSafe(text) : text);
+  if (format === 'json') return shown(`${JSON.stringify(report, null, 2)}\n`);
+  if (format === 'markdown') return shown(`${renderMarkdown(report)}\n`);
   return renderTerminal(report, {
     colour: io.terminal === true && io.env.NO_COLOR === undefined,
     width: io.columns,

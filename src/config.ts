@@ -68,6 +68,8 @@ export interface Config {
   maxEvents: number;
   /** A Slack incoming webhook for one message per run: a credential, like the tokens. */
   slackWebhookUrl?: string;
+  /** Look at the after window while it fills, and call a regression as soon as it is certain. */
+  earlyVerdict: boolean;
 }
 
 export interface ConfigContext {
@@ -128,7 +130,16 @@ export function parseConfig(raw: RawInputs, context: ConfigContext): Config {
       expected: 'a whole number of events (0 for no cap), such as 200000',
     }),
     slackWebhookUrl: parseWebhookUrl(value(INPUT.slackWebhookUrl)),
+    earlyVerdict: parseBoolean(INPUT.earlyVerdict, value(INPUT.earlyVerdict), true),
   };
+}
+
+function parseBoolean(input: string, text: string, fallback: boolean): boolean {
+  if (!text) return fallback;
+  const normalised = text.toLowerCase();
+  if (normalised === 'true') return true;
+  if (normalised === 'false') return false;
+  throw new ConfigError(input, text, 'true or false');
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);

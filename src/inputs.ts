@@ -21,6 +21,7 @@ export const INPUT = {
   minEvents: 'min-events',
   maxEvents: 'max-events',
   slackWebhookUrl: 'slack-webhook-url',
+  earlyVerdict: 'early-verdict',
 } as const;
 
 export type InputName = (typeof INPUT)[keyof typeof INPUT];

@@ -32,7 +32,7 @@ import {
   type SlackResult,
 } from './report/index.js';
 import { createCloudWatchSources } from './sources/cloudwatch.js';
-import { waitForSoak } from './sources/soak.js';
+import { timerClock, waitForSoak } from './sources/soak.js';
 import { proxyFetch } from './proxy.js';
 import { VERSION } from './version.js';
 import { errorMessage, oneLine } from './text.js';
@@ -73,7 +73,10 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     core.info(
       `Deployed at ${new Date(config.deployedAt).toISOString()} (from ${config.deployedAtSource}); log groups: ${config.logGroups.join(', ')}`,
     );
-    await waitForSoak({ deployedAt: config.deployedAt, soakMs: config.soakMs, log: core.info });
+    // With an early verdict the looks wait, between reads; without, one wait and one read.
+    if (!config.earlyVerdict) {
+      await waitForSoak({ deployedAt: config.deployedAt, soakMs: config.soakMs, log: core.info });
+    }
 
     const github = gitHubFor(config, event, env);
     let range: CommitRange | undefined;
@@ -90,6 +93,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       version: VERSION,
       secrets,
       context: reportContext(config, env),
+      looks: config.earlyVerdict ? { clock: timerClock, log: core.info } : undefined,
     });
     const comments = await commentOnPullRequests(
       report,

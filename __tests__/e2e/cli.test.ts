@@ -294,6 +294,59 @@ describe('aftershock demo, --help and --version', () => {
     }
   });
 
+  it('the bundled CLI with --wait calls a new exception a regression minutes into the soak', async () => {
+    const deployedAt = Date.now() - 3.5 * 60_000;
+    const events: FakeEvent[] = [];
+    for (let t = deployedAt - 60 * 60_000; t < deployedAt + 10 * 60_000; t += 30_000) {
+      events.push({ timestamp: t, message: `ERROR gateway timed out after ${t % 1000}ms` });
+      if (t >= deployedAt) {
+        events.push({
+          timestamp: t + 1,
+          message: `ERROR java.lang.NullPointerException in cart ${t % 977}`,
+        });
+        events.push({
+          timestamp: t + 2,
+          message: `ERROR java.lang.NullPointerException in cart ${t % 971}`,
+        });
+      }
+    }
+    events.sort((a, b) => a.timestamp - b.timestamp);
+    const cw = await startFakeCloudWatch({ groups: { '/ecs/api': { events } }, visibleAfterMs: 0 });
+    try {
+      const result = await promisify(execFile)(
+        process.execPath,
+        [
+          resolve('dist/cli/index.js'),
+          'analyze',
+          '--log-groups',
+          '/ecs/api',
+          '--deployed-at',
+          new Date(deployedAt).toISOString(),
+          '--wait',
+        ],
+        {
+          timeout: 60_000,
+          env: {
+            PATH: process.env.PATH,
+            AWS_ACCESS_KEY_ID: 'AKIAFAKEFAKEFAKEFAKE',
+            AWS_SECRET_ACCESS_KEY: 'fake-secret',
+            AWS_REGION: 'eu-west-1',
+            AWS_EC2_METADATA_DISABLED: 'true',
+            AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: cw.url,
+          },
+        },
+      ).then(
+        () => ({ code: 0, stdout: '', stderr: '' }),
+        (error: { code: number; stdout: string; stderr: string }) => error,
+      );
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/aftershock: regression called 2m\d*s? into the 10m soak/);
+      expect(result.stdout).toMatch(/\*\*Early verdict:\*\* called 2m/);
+    } finally {
+      await cw.close();
+    }
+  });
+
   it('the bundled CLI stops quietly when its reader closes the pipe early (| head)', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'aftershock-pipe-'));
     try {

@@ -73,6 +73,12 @@ export interface FakeCloudWatchOptions {
   delayMs?: number | ((request: RecordedRequest) => number);
   region?: string;
   accountId?: string;
+  /**
+   * Events become visible only this many milliseconds after their own time (0: once their time
+   * has come), as on the service, where a deploy's events arrive while the soak runs. Default:
+   * every event is there from the start.
+   */
+  visibleAfterMs?: number;
   /** Serve HTTPS with this key and certificate (the url is then `https://127.0.0.1:<port>`). */
   tls?: { key: string; cert: string };
 }
@@ -146,7 +152,12 @@ export async function startFakeCloudWatch(
     if (group.error) throw toServiceError(group.error, arnOf(name));
 
     const start = typeof body.startTime === 'number' ? body.startTime : -Infinity;
-    const end = typeof body.endTime === 'number' ? body.endTime : Infinity;
+    const asked = typeof body.endTime === 'number' ? body.endTime : Infinity;
+    // As the service: an event exists once its time has come (and been ingested).
+    const end =
+      options.visibleAfterMs === undefined
+        ? asked
+        : Math.min(asked, Date.now() - options.visibleAfterMs);
     const pattern = typeof body.filterPattern === 'string' ? body.filterPattern.trim() : '';
     const limit = typeof body.limit === 'number' ? body.limit : DEFAULT_PAGE_SIZE;
     const pageSize = Math.max(1, Math.min(limit, options.pageSize ?? DEFAULT_PAGE_SIZE));

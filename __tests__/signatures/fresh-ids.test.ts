@@ -27,6 +27,14 @@ const idLike = fc.oneof(
     )
     .map(([name, hash, suffix]) => `${name}-${hash}-${suffix}`),
   fc.stringMatching(/^[A-Z]{1,4}-?\d{3,5}[A-Z]?$/),
+  fc.stringMatching(/^1?\d{6,13}B$/),
+  fc
+    .tuple(
+      k8s(6, 10),
+      k8s(5, 5),
+      fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 8, maxLength: 16 }),
+    )
+    .map(([hash, suffix, id]) => `pod=web-${hash}-${suffix}:${id}`),
   // Ids behind a name, and their near misses.
   fc
     .tuple(
@@ -92,5 +100,8 @@ describe('the one-pass reading of fresh ids', () => {
     for (const [word, masked] of cases) expect(freshIdAt(word, 0, word.length)).toBe(masked);
     expect(freshIdAt('ORA-00942', 0, 9)).toBeUndefined();
     expect(freshIdAt('ABCD12345', 0, 9)).toBeUndefined();
+    expect(freshIdAt('1234567B', 0, 8)).toBeUndefined();
+    const pod = 'pod=web-bcdfghjk-xzvbn:deadbeef12';
+    expect(freshIdAt(pod, 0, pod.length)).toBeUndefined();
   });
 });

@@ -66,7 +66,7 @@ export function normalUpperQuantile(p: number): number {
 
 /**
  * What the looks before the end have spent by the information fraction `t` (the elapsed share
- * of the soak): α_e · 2(1 − Φ(z_{α_e/2} / √t)) / α_e, the O'Brien–Fleming-type function that
+ * of the soak): α_e(t) = 2(1 − Φ(z_{α_e/2} / √t)), the O'Brien–Fleming-type function that
  * reaches the early budget α_e at t = 1.
  */
 export function earlySpent(alpha: number, t: number): number {

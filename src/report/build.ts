@@ -7,7 +7,7 @@ import { scrubberFor, type Scrub } from '../redact.js';
 import type { MinedSignatures, Windows } from '../signatures/index.js';
 import { oneLine } from '../text.js';
 import { timelineFrom, type Timeline } from './timeline.js';
-import type { Report, ReportContext, ReportSignature } from './types.js';
+import type { EarlyCall, Report, ReportContext, ReportSignature } from './types.js';
 
 export interface ReportInput {
   version: string;
@@ -25,6 +25,7 @@ export interface ReportInput {
   secrets?: readonly string[];
   /** Where the run happened, for links; absent parts leave their links out. */
   context?: ReportContext;
+  early?: EarlyCall;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -71,6 +72,7 @@ export function buildReport(input: ReportInput): Report {
     usage: input.result.usage,
     notes: [...comparison.notes, ...range.notes.map(scrub)],
     context: input.context ?? {},
+    ...(input.early && { early: input.early }),
     ...statistics(comparison),
   };
 }

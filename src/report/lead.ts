@@ -131,3 +131,14 @@ export function footerParts(report: Report, model: (name: string) => string): st
   parts.push(`${report.events.baseline} events before, ${report.events.after} after`);
   return parts;
 }
+
+/** "called 2m30s into the 10m soak: 0 → 47", when a regression was called before the end. */
+export function earlyCallText(
+  report: Report,
+  top: ReportSignature | undefined,
+): string | undefined {
+  const { early } = report;
+  if (!early) return undefined;
+  const counts = top ? `: ${top.before} → ${top.after}` : '';
+  return `called ${formatDuration(early.calledAfterMs)} into the ${formatDuration(early.soakMs)} soak${counts}`;
+}

@@ -2,6 +2,7 @@ import type { Status, Verdict } from '../compare/index.js';
 import type { Suspect } from '../commits/index.js';
 import { fence, formatDuration, formatTime, shortSha, truncate, wrapLongLines } from '../text.js';
 import {
+  earlyCallText,
   flaggedInOrder,
   footerParts,
   leadOf,
@@ -151,6 +152,8 @@ function headline(report: Report, flagged: ReportSignature[]): string[] {
     const chain = lead.chain.map((s) => inlineCode(truncate(withoutLevel(s.template), 64)));
     lines.push(`**Chain:** ${chain.join(' → ')}`);
   }
+  const early = earlyCallText(report, lead.top);
+  if (early) lines.push(`**Early verdict:** ${early}; the rest of the soak was not waited for.`);
   return lines;
 }
 

@@ -1,7 +1,8 @@
 /**
  * The report as one Slack message in Block Kit: the verdict, the root error, the likely commit,
  * the counts, and buttons to the PR comment, the run and CloudWatch. Within Slack's limits, and
- * nothing from logs, commits or the model can ping, link or format.
+ * nothing from logs, commits or the model can ping or link; log text is in code spans, where
+ * it cannot format either.
  */
 import type { Verdict } from '../compare/index.js';
 import { redact } from '../redact.js';
@@ -68,19 +69,22 @@ const MAX_ALSO_FLAGGED = 8;
 /**
  * Outside text for mrkdwn: `&`, `<` and `>` escaped as Slack asks, which defuses every control
  * sequence (`<!channel>`, `<!here>`, `<@U…>`, `<#C…>`, `<!subteam^…>`, `<url|label>`); a
- * zero-width space after `@` and inside `://` and `www.` so that neither a bare mention nor an
- * address becomes live; backticks that would close our code spans replaced.
+ * zero-width space after `@`, inside `://` and after the dots of a domain, so that neither a bare
+ * mention nor an address becomes live; backticks that would close our code spans replaced.
  */
 export function slackEscape(text: string): string {
-  return text
-    .replace(/\s*[\r\n]+\s*/g, ' ')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/@/g, '@\u200b')
-    .replace(/:\/\//g, ':\u200b//')
-    .replace(/\bwww\./gi, (www) => `${www.slice(0, 3)}\u200b.`)
-    .replace(/`/g, 'ˋ');
+  return (
+    text
+      .replace(/\s*[\r\n]+\s*/g, ' ')
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/@/g, '@\u200b')
+      .replace(/:\/\//g, ':\u200b//')
+      // A bare domain (`evil.example/reset`) can be linked too: a zero-width space after each dot.
+      .replace(/([A-Za-z0-9-])\.(?=[A-Za-z]{2,})/g, '$1.\u200b')
+      .replace(/`/g, 'ˋ')
+  );
 }
 
 /** Outside text as a code span: literal for Slack's formatting, and defused as above. */

@@ -62,6 +62,8 @@ export async function postToSlack(post: SlackPost): Promise<SlackResult> {
       });
     } catch (error) {
       lastError = networkError(error, post.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+      // No answer may still be a message posted: another try could post it twice.
+      if (isTimeout(error)) break;
       if (attempt < retries) await sleep(1000 * 2 ** attempt);
       continue;
     }
@@ -93,10 +95,14 @@ function describe(status: number, body: string): string {
   return `Slack answered HTTP ${status}${code ? ` (${code})` : ''}`;
 }
 
-function networkError(error: unknown, timeoutMs: number): string {
-  // A DOMException, which is not an Error in every realm: tell it by name.
+/** A DOMException, which is not an Error in every realm: told by its name. */
+function isTimeout(error: unknown): boolean {
   const name = (error as { name?: unknown } | undefined)?.name;
-  if (name === 'TimeoutError' || name === 'AbortError') {
+  return name === 'TimeoutError' || name === 'AbortError';
+}
+
+function networkError(error: unknown, timeoutMs: number): string {
+  if (isTimeout(error)) {
     return `no answer within ${timeoutMs / 1000} s`;
   }
   // The cause names the failure (ECONNREFUSED, ENOTFOUND); the message of fetch never does.

@@ -2,6 +2,7 @@ import type { Status, Verdict } from '../compare/index.js';
 import type { Suspect } from '../commits/index.js';
 import { formatTime, shortSha, truncate, wrapLongLines } from '../text.js';
 import {
+  earlyCallText,
   flaggedInOrder,
   footerParts,
   leadOf,
@@ -97,6 +98,8 @@ export function renderTerminal(report: Report, options: TerminalOptions): string
   } else {
     out.push(hanging(`${verdict}  `, oneLine(report.reason), width));
   }
+  const early = earlyCallText(report, lead?.top);
+  if (early) out.push(field('early verdict', `${early}; the rest of the soak was not waited for`));
   out.push(field('deploy', deployText(report)));
   for (const failure of report.sources.failed) {
     out.push(field('not read', oneLine(failure.message)));

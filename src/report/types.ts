@@ -55,6 +55,15 @@ export interface ReportIncident {
   why: string;
 }
 
+/** A regression called before the soak ended (docs/statistics.md, "Early verdict"). */
+export interface EarlyCall {
+  /** Milliseconds of the after window read when the call was made. */
+  calledAfterMs: number;
+  soakMs: number;
+  /** Looks made, the calling one included. */
+  looks: number;
+}
+
 /** report.json: the fields of the public contract, and more. */
 export interface Report {
   version: string;
@@ -75,4 +84,6 @@ export interface Report {
   usage: Usage;
   notes: string[];
   context: ReportContext;
+  /** Set when a regression was called before the soak ended: the after window ends there. */
+  early?: EarlyCall;
 }

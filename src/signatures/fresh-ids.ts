@@ -13,6 +13,7 @@ const IPV6_WHOLE = new RegExp(`^${IPV6}$`);
 
 /** The characters Kubernetes generates the names of pods from: no vowels, no 0, 1 or 3. */
 export const K8S = '[bcdfghjklmnpqrstvwxz2456789]';
+const POD_IN_NAME = new RegExp(`-${K8S}{6,10}-${K8S}{5}$`);
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
 const isLowerHex = (c: number) => c >= 97 && c <= 102;
@@ -80,7 +81,9 @@ function wholeId(line: string, from: number, to: number): string | undefined {
   }
   if (digits === 0) return undefined;
   if (colons === 0 && dashes === 0) {
-    // Capitals and digits may be an error code (isErrorCode): left to the patterns.
+    // Capitals and digits may be an error code (isErrorCode), and digits then `B` a size
+    // (`1234567B`): left to the patterns.
+    if (letters === 1 && line.charCodeAt(to - 1) === 66) return undefined;
     return letters > 0 && !isUpperHex(line.charCodeAt(from)) ? '<HEX>' : undefined;
   }
   if (colons === 0) return dashes === 4 && uuidDashes && to - from === 36 ? '<UUID>' : undefined;
@@ -152,6 +155,8 @@ function namedIdAt(line: string, start: number, end: number): string | undefined
     i++;
     const id = idAt(line, i, end);
     if (id !== undefined) {
+      // A pod's name before the id is masked on its own (POD): left to the patterns.
+      if (POD_IN_NAME.test(line.slice(start, i - 1))) return undefined;
       if (!endsCleanly(line, id.end, end)) return undefined;
       return line.slice(start, i) + id.placeholder + line.slice(id.end, end);
     }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { redact, redactTemplate, secretValues } from '../redact.js';
 import { detach, errorMessage, wellFormed } from '../text.js';
-import type { EventRef, LogSource, TimeRange, WindowName } from '../sources/types.js';
+import type { EventRef, LogEvent, LogSource, TimeRange, WindowName } from '../sources/types.js';
 import { detectKind, eventLevel, higherLevel, type Kind, type Level } from './classify.js';
 import { failureOf } from './failure.js';
 import { SignatureKeys } from './keys.js';
@@ -135,6 +135,17 @@ function countInBucket(
   buckets[window][index]++;
 }
 
+/** A copy of the buckets, the after window's only as far as `afterMs` into it. */
+function bucketsUpTo(buckets: Buckets, afterMs: number): Buckets {
+  const afterBuckets = Math.ceil(afterMs / buckets.bucketMs);
+  return {
+    bucketMs: buckets.bucketMs,
+    baseline: [...buckets.baseline],
+    after: buckets.after.slice(0, Math.max(0, afterBuckets)),
+    unbucketed: { ...buckets.unbucketed },
+  };
+}
+
 function mergeBuckets(into: Buckets, from: Buckets): void {
   for (const window of ['baseline', 'after'] as const) {
     into.unbucketed[window] += from.unbucketed[window];
@@ -154,131 +165,202 @@ export async function mineSignatures(
   windows: Windows,
   options: MineOptions = {},
 ): Promise<MinedSignatures> {
-  const results = await Promise.all(sources.map((source) => mineSource(source, windows, options)));
-  const failures: SourceFailure[] = [];
-  const read: SourceResult[] = [];
-  for (const result of results) {
-    if ('failure' in result) failures.push(result.failure);
-    else read.push(result);
-  }
-  const eventsRead = { baseline: 0, after: 0 };
-  for (const result of read) {
-    eventsRead.baseline += result.eventsRead.baseline;
-    eventsRead.after += result.eventsRead.after;
-  }
-  const answers = read.map((result) => result.loggedAfter).filter((answer) => answer !== undefined);
+  const mining = startMining(sources, windows, options);
+  await mining.read('baseline', windows.baseline);
+  await mining.read('after', windows.after);
+  return mining.finish();
+}
+
+/** Mining that goes on while the after window fills: read a range at a time, look at any time. */
+export interface Mining {
+  /** Reads the events of `range`, part of `window`, from every source still readable. */
+  read(window: WindowName, range: TimeRange): Promise<void>;
+  /** The signatures as counted so far; the after window's buckets up to `afterEnd`. */
+  snapshot(afterEnd: number): MinedSignatures;
+  /** Once every event is in: whether the sources logged anything after the deploy, and all. */
+  finish(): Promise<MinedSignatures>;
+}
+
+export function startMining(
+  sources: LogSource[],
+  windows: Windows,
+  options: MineOptions = {},
+): Mining {
+  const minings = sources.map((source) => new SourceMining(source, windows, options));
+  const keep = options.examplesPerSignature ?? 3;
+  const combine = (results: SourceResult[], afterEnd: number): MinedSignatures => {
+    const failures = minings.flatMap((mining) => (mining.failure ? [mining.failure] : []));
+    const eventsRead = { baseline: 0, after: 0 };
+    for (const result of results) {
+      eventsRead.baseline += result.eventsRead.baseline;
+      eventsRead.after += result.eventsRead.after;
+    }
+    const answers = results
+      .map((result) => result.loggedAfter)
+      .filter((answer) => answer !== undefined);
+    return {
+      signatures: mergeBySignature(results, keep, afterEnd),
+      failures,
+      sourcesRead: results.map((result) => result.source),
+      eventsRead,
+      loggedAfter: answers.length > 0 ? answers.some(Boolean) : undefined,
+      templateCapReached: results.some((result) => result.capReached),
+      truncated: results.flatMap((result) => result.truncated),
+    };
+  };
   return {
-    signatures: mergeBySignature(read, options.examplesPerSignature ?? 3),
-    failures,
-    sourcesRead: read.map((result) => result.source),
-    eventsRead,
-    loggedAfter: answers.length > 0 ? answers.some(Boolean) : undefined,
-    templateCapReached: read.some((result) => result.capReached),
-    truncated: read.flatMap((result) => result.truncated),
+    async read(window, range) {
+      await Promise.all(minings.map((mining) => mining.read(window, range)));
+    },
+    snapshot(afterEnd) {
+      const results = minings.flatMap((mining) => (mining.failure ? [] : [mining.result()]));
+      return combine(results, afterEnd);
+    },
+    async finish() {
+      await Promise.all(minings.map((mining) => mining.askLoggedAfter()));
+      const results = minings.flatMap((mining) => (mining.failure ? [] : [mining.result()]));
+      return combine(results, windows.after.end);
+    },
   };
 }
 
 interface SourceResult {
   source: string;
-  tallies: Tally[];
+  /** Where the source's after window starts, to cut its buckets at a look. */
+  afterStart: number;
+  tallies: Array<Tally & { text: string }>;
   eventsRead: Record<WindowName, number>;
   loggedAfter?: boolean;
   capReached: boolean;
   truncated: Truncation[];
 }
 
-async function mineSource(
-  source: LogSource,
-  windows: Windows,
-  options: MineOptions,
-): Promise<SourceResult | { failure: SourceFailure }> {
-  const miner = new TemplateMiner(options);
-  const keys = new SignatureKeys();
-  const tallies: Tally[] = [];
-  const eventsRead = { baseline: 0, after: 0 };
-  const truncated: Truncation[] = [];
-  const keep = options.examplesPerSignature ?? 3;
-  const bucketMs = bucketLength(windows);
-  try {
-    for (const window of ['baseline', 'after'] as const) {
+/** One source's miner and counts, fed a range at a time; a failure stops it for good. */
+class SourceMining {
+  private readonly miner: TemplateMiner;
+  private readonly keys = new SignatureKeys();
+  private readonly tallies: Tally[] = [];
+  private readonly eventsRead = { baseline: 0, after: 0 };
+  private readonly truncated: Truncation[] = [];
+  private readonly keep: number;
+  private readonly bucketMs: number;
+  private loggedAfter?: boolean;
+  failure?: SourceFailure;
+
+  constructor(
+    private readonly source: LogSource,
+    private readonly windows: Windows,
+    private readonly options: MineOptions,
+  ) {
+    this.miner = new TemplateMiner(options);
+    this.keep = options.examplesPerSignature ?? 3;
+    this.bucketMs = bucketLength(windows);
+  }
+
+  async read(window: WindowName, range: TimeRange): Promise<void> {
+    if (this.failure) return;
+    try {
       for await (const event of readFailures(
-        source.events(window, windows[window], options.signal),
+        this.source.events(window, range, this.options.signal),
       )) {
-        if (event.truncated) {
-          truncated.push({ source: source.name, ...event.truncated });
-          continue;
-        }
-        eventsRead[window]++;
-        const message = messageOf(event.message);
-        const template = addText(miner, message);
-        const failure = failureOf(message);
-        const tally = (tallies[keys.slotOf(template, failure)] ??= {
-          level: 'unknown',
-          kind: 'error',
-          before: 0,
-          after: 0,
-          afterExamples: [],
-          beforeExamples: [],
-          buckets: emptyBuckets(bucketMs),
-        });
-        countInBucket(tally.buckets, window, windows[window], event.timestamp);
-        tally.level = higherLevel(
-          tally.level,
-          eventLevel(event.message, message, event.level, template.level, failure !== undefined),
-        );
-        if (tally.kind === 'error') tally.kind = detectKind(event.message);
-        const examples = window === 'after' ? tally.afterExamples : tally.beforeExamples;
-        // Detached: a slice of a message read from a file would keep its whole chunk alive.
-        if (examples.length < keep)
-          examples.push(detach(event.message.slice(0, MAX_EXAMPLE_CHARS)));
-        if (
-          window === 'after' &&
-          tally.exampleRef === undefined &&
-          event.timestamp !== undefined &&
-          event.logStream !== undefined
-        ) {
-          tally.exampleRef = {
-            message: detach(event.message),
-            timestamp: event.timestamp,
-            logStream: event.logStream,
-          };
-        }
-        if (window === 'after') {
-          tally.after++;
-          if (event.timestamp !== undefined) {
-            tally.firstSeenAfter = Math.min(tally.firstSeenAfter ?? Infinity, event.timestamp);
-          }
-        } else {
-          tally.before++;
-        }
+        this.count(window, event);
       }
+    } catch (error) {
+      this.fail(error);
     }
-    const loggedAfter =
-      eventsRead.after > 0
-        ? true
-        : await source.loggedAnything?.(windows.after, options.signal).catch((error: unknown) => {
-            throw new ReadFailure(error);
-          });
-    tallies.forEach((tally, slot) => (tally.text = keys.text(slot)));
+  }
+
+  async askLoggedAfter(): Promise<void> {
+    if (this.failure) return;
+    try {
+      this.loggedAfter =
+        this.eventsRead.after > 0
+          ? true
+          : await this.source
+              .loggedAnything?.(this.windows.after, this.options.signal)
+              .catch((error: unknown) => {
+                throw new ReadFailure(error);
+              });
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  /** The counts as they stand; templates are final only once every event is in. */
+  result(): SourceResult {
     return {
-      source: source.name,
-      tallies: tallies.filter(Boolean),
-      eventsRead,
-      loggedAfter,
-      capReached: miner.capReached,
-      truncated,
+      source: this.source.name,
+      afterStart: this.windows.after.start,
+      tallies: this.tallies.flatMap((tally, slot) =>
+        tally ? [{ ...tally, text: this.keys.text(slot) }] : [],
+      ),
+      eventsRead: { ...this.eventsRead },
+      loggedAfter: this.loggedAfter ?? (this.eventsRead.after > 0 ? true : undefined),
+      capReached: this.miner.capReached,
+      truncated: [...this.truncated],
     };
-  } catch (error) {
+  }
+
+  private count(window: WindowName, event: LogEvent): void {
+    if (event.truncated) {
+      this.truncated.push({ source: this.source.name, ...event.truncated });
+      return;
+    }
+    this.eventsRead[window]++;
+    const message = messageOf(event.message);
+    const template = addText(this.miner, message);
+    const failure = failureOf(message);
+    const tally = (this.tallies[this.keys.slotOf(template, failure)] ??= {
+      level: 'unknown',
+      kind: 'error',
+      before: 0,
+      after: 0,
+      afterExamples: [],
+      beforeExamples: [],
+      buckets: emptyBuckets(this.bucketMs),
+    });
+    countInBucket(tally.buckets, window, this.windows[window], event.timestamp);
+    tally.level = higherLevel(
+      tally.level,
+      eventLevel(event.message, message, event.level, template.level, failure !== undefined),
+    );
+    if (tally.kind === 'error') tally.kind = detectKind(event.message);
+    const examples = window === 'after' ? tally.afterExamples : tally.beforeExamples;
+    // Detached: a slice of a message read from a file would keep its whole chunk alive.
+    if (examples.length < this.keep) {
+      examples.push(detach(event.message.slice(0, MAX_EXAMPLE_CHARS)));
+    }
+    if (
+      window === 'after' &&
+      tally.exampleRef === undefined &&
+      event.timestamp !== undefined &&
+      event.logStream !== undefined
+    ) {
+      tally.exampleRef = {
+        message: detach(event.message),
+        timestamp: event.timestamp,
+        logStream: event.logStream,
+      };
+    }
+    if (window === 'after') {
+      tally.after++;
+      if (event.timestamp !== undefined) {
+        tally.firstSeenAfter = Math.min(tally.firstSeenAfter ?? Infinity, event.timestamp);
+      }
+    } else {
+      tally.before++;
+    }
+  }
+
+  private fail(error: unknown): void {
     const message =
       error instanceof ReadFailure
-        ? describeError(source.name, error.cause)
-        : `${source.name}: could not mine its events (${errorMessage(error)}); this is a bug in Aftershock, not in the logs or the access to them`;
-    return {
-      failure: {
-        source: source.name,
-        kind: error instanceof ReadFailure ? 'read' : 'mine',
-        message: redact(message),
-      },
+        ? describeError(this.source.name, error.cause)
+        : `${this.source.name}: could not mine its events (${errorMessage(error)}); this is a bug in Aftershock, not in the logs or the access to them`;
+    this.failure = {
+      source: this.source.name,
+      kind: error instanceof ReadFailure ? 'read' : 'mine',
+      message: redact(message),
     };
   }
 }
@@ -323,12 +405,15 @@ function describeError(source: string, error: unknown): string {
   return message.includes(source) ? message : `${source}: ${message}`;
 }
 
-/** Templates are final only once every event is in, so ids are computed here, at the end. */
-function mergeBySignature(results: SourceResult[], keep: number): Signature[] {
+/**
+ * Templates are final only once every event is in, so ids are computed here, from the counts as
+ * they stand; the buckets are copies, the after window's cut at `afterEnd`.
+ */
+function mergeBySignature(results: SourceResult[], keep: number, afterEnd: number): Signature[] {
   const byId = new Map<string, Signature>();
   for (const result of results) {
     for (const tally of result.tallies) {
-      const final = tally.text!;
+      const final = tally.text;
       const id = signatureId(final);
       const examples = [...tally.afterExamples, ...tally.beforeExamples];
       const existing = byId.get(id);
@@ -344,12 +429,14 @@ function mergeBySignature(results: SourceResult[], keep: number): Signature[] {
           after: tally.after,
           examples: examples.slice(0, keep).map((example) => wellFormed(redact(example))),
           ...(tally.firstSeenAfter !== undefined && { firstSeenAfter: tally.firstSeenAfter }),
-          buckets: tally.buckets,
+          buckets: bucketsUpTo(tally.buckets, afterEnd - result.afterStart),
           ...(tally.exampleRef && { exampleRef: { ...tally.exampleRef, source: result.source } }),
         });
         continue;
       }
-      if (existing.buckets) mergeBuckets(existing.buckets, tally.buckets);
+      if (existing.buckets) {
+        mergeBuckets(existing.buckets, bucketsUpTo(tally.buckets, afterEnd - result.afterStart));
+      }
       existing.before += tally.before;
       existing.after += tally.after;
       existing.level = higherLevel(existing.level, tally.level);

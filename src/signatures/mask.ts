@@ -86,7 +86,8 @@ export function maskAcrossWords(text: string): string {
 const POD = new RegExp(`(?<![\\w-])([a-z][a-z0-9-]*?)-${K8S}{6,10}-${K8S}{5}(?![\\w-])`, 'g');
 /** Applied in order to one word: a later pattern sees the placeholders of the earlier ones. */
 const WORD_MASKS: readonly Mask[] = [
-  // Kubernetes pods: checkout-7d9f8b6c5-x2k4p keeps its deployment, loses the generated part.
+  // Kubernetes pods: checkout-7d9f8b6c5-x2k4p keeps its deployment, loses the generated part
+  // (a name whose generated part has no digit is not masked: no word without one is).
   mask(POD, '$1-<ID>', (text) => text.includes('-')),
   // ISO-8601 timestamps: 2026-03-01T14:05:00.123Z (with a space, the date and the time are
   // masked apart and then joined)

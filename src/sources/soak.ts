@@ -66,3 +66,6 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
+
+/** The clock of the looks during a soak: Date.now and the global timers, which test clocks replace. */
+export const timerClock = { now: () => Date.now(), sleep };
