@@ -29,6 +29,27 @@ const timeout = (i: number) =>
 const crash = (i: number) =>
   `2026-11-24T11:0${i % 10}:00Z ERROR checkout failed for cart ${i}\njava.lang.IllegalStateException: coupon missing\n\tat com.shop.Cart.total(Cart.java:88)`;
 
+/** The bundled CLI's `analyze` against the CloudWatch fake at `endpoint`, as a shell runs it. */
+function analyzeAgainst(
+  endpoint: string,
+  args: string[],
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return promisify(execFile)(process.execPath, [resolve('dist/cli/index.js'), 'analyze', ...args], {
+    timeout: 60_000,
+    env: {
+      PATH: process.env.PATH,
+      AWS_ACCESS_KEY_ID: 'AKIAFAKEFAKEFAKEFAKE',
+      AWS_SECRET_ACCESS_KEY: 'fake-secret',
+      AWS_REGION: 'eu-west-1',
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: endpoint,
+    },
+  }).then(
+    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+    (error: { code: number; stdout: string; stderr: string }) => error,
+  );
+}
+
 describe('aftershock analyze with files', () => {
   it('prints the report and exits 1 for a regression listed in fail-on', async () => {
     const before = join(dir, 'before.log');
@@ -263,28 +284,12 @@ describe('aftershock demo, --help and --version', () => {
     }
     const cw = await startFakeCloudWatch({ groups: { '/ecs/api': { events } } });
     try {
-      const { stdout, stderr } = await promisify(execFile)(
-        process.execPath,
-        [
-          resolve('dist/cli/index.js'),
-          'analyze',
-          '--log-groups',
-          '/ecs/api',
-          '--deployed-at',
-          new Date(deployedAt).toISOString(),
-        ],
-        {
-          timeout: 60_000,
-          env: {
-            PATH: process.env.PATH,
-            AWS_ACCESS_KEY_ID: 'AKIAFAKEFAKEFAKEFAKE',
-            AWS_SECRET_ACCESS_KEY: 'fake-secret',
-            AWS_REGION: 'eu-west-1',
-            AWS_EC2_METADATA_DISABLED: 'true',
-            AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: cw.url,
-          },
-        },
-      );
+      const { stdout, stderr } = await analyzeAgainst(cw.url, [
+        '--log-groups',
+        '/ecs/api',
+        '--deployed-at',
+        new Date(deployedAt).toISOString(),
+      ]);
       expect(stdout).toMatch(/^### 🟢 Clean/);
       // Under Node 20 the SDK would print a NodeVersionSupportWarning here on every run.
       expect(stderr).not.toMatch(/Warning/i);
@@ -313,32 +318,13 @@ describe('aftershock demo, --help and --version', () => {
     events.sort((a, b) => a.timestamp - b.timestamp);
     const cw = await startFakeCloudWatch({ groups: { '/ecs/api': { events } }, visibleAfterMs: 0 });
     try {
-      const result = await promisify(execFile)(
-        process.execPath,
-        [
-          resolve('dist/cli/index.js'),
-          'analyze',
-          '--log-groups',
-          '/ecs/api',
-          '--deployed-at',
-          new Date(deployedAt).toISOString(),
-          '--wait',
-        ],
-        {
-          timeout: 60_000,
-          env: {
-            PATH: process.env.PATH,
-            AWS_ACCESS_KEY_ID: 'AKIAFAKEFAKEFAKEFAKE',
-            AWS_SECRET_ACCESS_KEY: 'fake-secret',
-            AWS_REGION: 'eu-west-1',
-            AWS_EC2_METADATA_DISABLED: 'true',
-            AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: cw.url,
-          },
-        },
-      ).then(
-        () => ({ code: 0, stdout: '', stderr: '' }),
-        (error: { code: number; stdout: string; stderr: string }) => error,
-      );
+      const result = await analyzeAgainst(cw.url, [
+        '--log-groups',
+        '/ecs/api',
+        '--deployed-at',
+        new Date(deployedAt).toISOString(),
+        '--wait',
+      ]);
       expect(result.code).toBe(1);
       expect(result.stderr).toMatch(/aftershock: regression called 2m\d*s? into the 10m soak/);
       expect(result.stdout).toMatch(/\*\*Early verdict:\*\* called 2m/);
