@@ -17,6 +17,20 @@
  *   Pages hold at most `min(limit, pageSize)` events; a full page carries a `nextToken` (so when
  *   the total is a multiple of the page size the last page is empty, as the service may do).
  * - DescribeLogGroups: `logGroupNamePrefix`, one page, the configured groups.
+ * - StartQuery (Logs Insights): `logGroupName`, `logGroupNames` or `logGroupIdentifiers` (names
+ *   or ARNs; exactly one of the three), `startTime` and `endTime` in epoch seconds, both inclusive
+ *   (an event at ms t is in range when startTime*1000 <= t <= endTime*1000+999), `queryString`
+ *   (at most 10,000 characters) and `limit` (1..10,000; replaces the query's own `limit`). The
+ *   query is parsed and evaluated for real by `insights-query.ts`, at once, over the groups'
+ *   events merged in timestamp order; a syntax error answers MalformedQueryException with the
+ *   reason, an unknown group ResourceNotFoundException, more than `maxConcurrentQueries` queries
+ *   Scheduled or Running LimitExceededException. Answers `{queryId}`.
+ * - GetQueryResults: `{queryId}`. The first `pollsUntilComplete` calls answer Scheduled, then
+ *   Running, with no results; later calls answer Complete with the rows (all values strings) and
+ *   statistics (`recordsMatched`, `recordsScanned`, `bytesScanned`: the UTF-8 bytes of the
+ *   scanned messages plus 30 per event). `neverComplete` keeps it Running, `fail` ends it Failed.
+ * - StopQuery: `{queryId}`; `{success: true}` for a Scheduled or Running query (it becomes
+ *   Cancelled), else InvalidParameterException. Every query is listed in `queries`.
  * - anything else: 400 UnknownOperationException.
  *
  * Events of a group are an array, or a function returning an iterable (e.g. a generator), so
@@ -31,6 +45,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { parseQuery, runQuery, type QueryEvent, type QueryResult } from './insights-query.js';
 
 export interface FakeEvent {
   timestamp: number;
@@ -52,7 +67,7 @@ export type FakeError =
 
 export interface FakeLogGroup {
   events?: FakeEvents;
-  /** Answer every FilterLogEvents on this group with this error. */
+  /** Answer every FilterLogEvents and StartQuery on this group with this error. */
   error?: FakeError;
   /** Replaces the built-in filter pattern evaluation (called only for non-empty patterns). */
   match?: (event: FakeEvent, filterPattern: string) => boolean;
@@ -81,6 +96,35 @@ export interface FakeCloudWatchOptions {
   visibleAfterMs?: number;
   /** Serve HTTPS with this key and certificate (the url is then `https://127.0.0.1:<port>`). */
   tls?: { key: string; cert: string };
+  /** Logs Insights behaviour (StartQuery, GetQueryResults, StopQuery). */
+  insights?: FakeInsightsOptions;
+}
+
+export interface FakeInsightsOptions {
+  /** GetQueryResults calls answering Scheduled then Running before Complete. Default 1. */
+  pollsUntilComplete?: number;
+  /** StartQuery beyond this many Scheduled or Running queries: LimitExceededException. Default 30. */
+  maxConcurrentQueries?: number;
+  /** Queries stay Running forever (until stopped). */
+  neverComplete?: boolean;
+  /** Queries end Failed instead of Complete. */
+  fail?: boolean;
+}
+
+export type FakeQueryStatus =
+  'Scheduled' | 'Running' | 'Complete' | 'Failed' | 'Cancelled' | 'Timeout';
+
+/** A query started on the fake, as the tests see it. */
+export interface FakeQuery {
+  queryId: string;
+  queryString: string;
+  logGroups: string[];
+  /** Epoch seconds, as sent. */
+  startTime: number;
+  endTime: number;
+  status: FakeQueryStatus;
+  /** StopQuery succeeded for it. */
+  stopped: boolean;
 }
 
 export interface RecordedRequest {
@@ -95,10 +139,14 @@ export interface FakeCloudWatch {
   /** The endpoint, e.g. `http://127.0.0.1:41234`. */
   url: string;
   requests: RecordedRequest[];
+  /** Every StartQuery that was accepted, in order. */
+  queries: FakeQuery[];
   close(): Promise<void>;
 }
 
 const DEFAULT_PAGE_SIZE = 10_000;
+const MAX_QUERY_LENGTH = 10_000;
+const MAX_QUERY_ROWS = 10_000;
 
 class ServiceError extends Error {
   constructor(
@@ -119,11 +167,18 @@ export async function startFakeCloudWatch(
   const requests: RecordedRequest[] = [];
   const cursors = new Map<string, Cursor>();
   const timers = new Set<NodeJS.Timeout>();
+  const insights = options.insights ?? {};
+  const queries: FakeQuery[] = [];
+  /** Per query id: the evaluated result and how many GetQueryResults calls it answered. */
+  const queryState = new Map<string, { query: FakeQuery; result: QueryResult; polls: number }>();
 
   const arnOf = (name: string) => `arn:aws:logs:${region}:${accountId}:log-group:${name}`;
 
   const handlers: Record<string, (body: Record<string, unknown>) => unknown> = {
     FilterLogEvents: (body) => filterLogEvents(body),
+    StartQuery: (body) => startQuery(body),
+    GetQueryResults: (body) => getQueryResults(body),
+    StopQuery: (body) => stopQuery(body),
     DescribeLogGroups: (body) => {
       const prefix = typeof body.logGroupNamePrefix === 'string' ? body.logGroupNamePrefix : '';
       return {
@@ -204,6 +259,116 @@ export async function startFakeCloudWatch(
         ? { nextToken: makeToken({ offset: offset + page.length, empty: 0 }) }
         : {}),
     };
+  }
+
+  function startQuery(body: Record<string, unknown>): unknown {
+    const names = queryGroupNames(body);
+    const { startTime, endTime, queryString, limit } = body;
+    if (typeof startTime !== 'number' || typeof endTime !== 'number')
+      throw new ServiceError('InvalidParameterException', 'startTime and endTime are required');
+    if (endTime < startTime)
+      throw new ServiceError('InvalidParameterException', 'endTime must not be before startTime');
+    if (typeof queryString !== 'string' || !queryString)
+      throw new ServiceError('InvalidParameterException', 'queryString is required');
+    if (queryString.length > MAX_QUERY_LENGTH) {
+      throw new ServiceError(
+        'InvalidParameterException',
+        `1 validation error detected: Value at 'queryString' failed to satisfy constraint: ` +
+          `Member must have length less than or equal to ${MAX_QUERY_LENGTH}`,
+      );
+    }
+    if (limit !== undefined && (typeof limit !== 'number' || limit < 1 || limit > MAX_QUERY_ROWS))
+      throw new ServiceError('InvalidParameterException', `limit must be 1..${MAX_QUERY_ROWS}`);
+    const missing = names.find((name) => !groups[name]);
+    if (missing !== undefined) {
+      throw new ServiceError(
+        'ResourceNotFoundException',
+        `Log group '${missing}' does not exist for account ID '${accountId}'`,
+      );
+    }
+    for (const name of names) {
+      const { error } = groups[name];
+      if (error) throw toServiceError(error, arnOf(name));
+    }
+    const running = queries.filter((q) => q.status === 'Scheduled' || q.status === 'Running');
+    const max = insights.maxConcurrentQueries ?? 30;
+    if (running.length >= max) {
+      throw new ServiceError(
+        'LimitExceededException',
+        `Account maximum query concurrency limit of [${max}] reached.`,
+      );
+    }
+    let parsed;
+    try {
+      parsed = parseQuery(queryString);
+    } catch (error) {
+      throw new ServiceError('MalformedQueryException', (error as Error).message);
+    }
+    const endMs = endTime * 1000 + 999;
+    const visibleEnd =
+      options.visibleAfterMs === undefined
+        ? endMs
+        : Math.min(endMs, Date.now() - options.visibleAfterMs);
+    const events = mergeByTime(names.map((name) => groupEvents(name, groups[name].events ?? [])));
+    const result = runQuery(
+      parsed,
+      events,
+      { startMs: startTime * 1000, endMs: visibleEnd },
+      { limit: typeof limit === 'number' ? limit : undefined },
+    );
+    const query: FakeQuery = {
+      queryId: randomUUID(),
+      queryString,
+      logGroups: names,
+      startTime,
+      endTime,
+      status: 'Scheduled',
+      stopped: false,
+    };
+    queries.push(query);
+    queryState.set(query.queryId, { query, result, polls: 0 });
+    return { queryId: query.queryId };
+  }
+
+  function knownQuery(body: Record<string, unknown>) {
+    const state = typeof body.queryId === 'string' ? queryState.get(body.queryId) : undefined;
+    if (!state) throw new ServiceError('ResourceNotFoundException', 'Query does not exist.');
+    return state;
+  }
+
+  function getQueryResults(body: Record<string, unknown>): unknown {
+    const state = knownQuery(body);
+    const { query, result } = state;
+    if (query.status === 'Scheduled' || query.status === 'Running') {
+      state.polls++;
+      const waits = insights.pollsUntilComplete ?? 1;
+      if (state.polls <= waits || insights.neverComplete) {
+        query.status = state.polls === 1 && waits > 0 ? 'Scheduled' : 'Running';
+      } else {
+        query.status = insights.fail ? 'Failed' : 'Complete';
+      }
+    }
+    const complete = query.status === 'Complete';
+    return {
+      status: query.status,
+      results: complete ? result.rows : [],
+      statistics: complete
+        ? result.statistics
+        : { recordsMatched: 0, recordsScanned: 0, bytesScanned: 0 },
+    };
+  }
+
+  function stopQuery(body: Record<string, unknown>): unknown {
+    const { query } = knownQuery(body);
+    if (query.status !== 'Scheduled' && query.status !== 'Running') {
+      throw new ServiceError(
+        'InvalidParameterException',
+        `Query ${query.queryId} is not running (status ${query.status}).`,
+      );
+    }
+    query.status = 'Cancelled';
+    query.stopped = true;
+    return { success: true };
   }
 
   const listener = (request: IncomingMessage, response: ServerResponse) => {
@@ -289,6 +454,7 @@ export async function startFakeCloudWatch(
   return {
     url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     requests,
+    queries,
     close: () =>
       new Promise<void>((resolve) => {
         for (const timer of timers) clearTimeout(timer);
@@ -317,6 +483,51 @@ function groupName(body: Record<string, unknown>): string {
   }
   const arn = /^arn:aws[\w-]*:logs:[a-z0-9-]+:\d{12}:log-group:(.+)$/.exec(id);
   return arn ? arn[1] : id;
+}
+
+/** The log groups a StartQuery names: exactly one of the three parameters, names or ARNs. */
+function queryGroupNames(body: Record<string, unknown>): string[] {
+  const given = [body.logGroupName, body.logGroupNames, body.logGroupIdentifiers].filter(
+    (value) => value !== undefined,
+  );
+  if (given.length !== 1) {
+    throw new ServiceError(
+      'InvalidParameterException',
+      'Exactly one of logGroupName, logGroupNames or logGroupIdentifiers must be specified',
+    );
+  }
+  const names = typeof given[0] === 'string' ? [given[0]] : given[0];
+  if (!Array.isArray(names) || !names.length || !names.every((n) => typeof n === 'string'))
+    throw new ServiceError('InvalidParameterException', 'Specify at least one log group');
+  return names.map((id: string) => {
+    const arn = /^arn:aws[\w-]*:logs:[a-z0-9-]+:\d{12}:log-group:(.+?)(:\*)?$/.exec(id);
+    return arn ? arn[1] : id;
+  });
+}
+
+/** A group's events, each tagged with the group (for `@log`). */
+function* groupEvents(name: string, events: FakeEvents): Generator<QueryEvent> {
+  for (const event of typeof events === 'function' ? events() : events)
+    yield { ...event, logGroup: name };
+}
+
+/** Merges iterables that are each in timestamp order into one in timestamp order. */
+function* mergeByTime(sources: Iterable<QueryEvent>[]): Generator<QueryEvent> {
+  const heads = sources.map((source) => {
+    const iterator = source[Symbol.iterator]();
+    return { iterator, next: iterator.next() };
+  });
+  for (;;) {
+    let best: (typeof heads)[number] | undefined;
+    for (const head of heads) {
+      if (head.next.done) continue;
+      if (!best || head.next.value.timestamp < (best.next.value as QueryEvent).timestamp)
+        best = head;
+    }
+    if (!best) return;
+    yield best.next.value as QueryEvent;
+    best.next = best.iterator.next();
+  }
 }
 
 function toServiceError(error: FakeError, arn: string): ServiceError {
