@@ -100,3 +100,8 @@ export async function* prepend<T>(first: readonly T[], rest: AsyncIterable<T>): 
   yield* first;
   yield* rest;
 }
+
+/** Text as a regex that matches it literally; `/` escaped too, for `/…/` literals. */
+export function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}

@@ -6,9 +6,10 @@
  * Insights read the same way: no lookaround, no Unicode classes, no flags.
  *
  * A regex only has to be precise (never match a line of another signature); a line it misses
- * is read and mined as on the paging path. `precision` checks that on the mined sample.
+ * is read and mined as on the paging path. The caller checks precision on the mined sample.
  */
 import { isVariableToken } from './mask.js';
+import { escapeRegex } from '../text.js';
 
 /** `<NUM>`, `<*>`, `<TS>`: what a mask or a wildcard put in place of a value. */
 const PLACEHOLDER = /<[A-Z*]+>/g;
@@ -19,10 +20,6 @@ const VARIABLE_RUN = '\\S+(?: \\S+)*?';
 const FOLLOWING_VARIABLES = '(?: +\\S+)*?';
 /** A value inside a word (`user=<NUM>,`). */
 const VALUE = '\\S+?';
-
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-}
 
 /**
  * The regex body of one template's tokens; undefined for tokens no regex can stand for. With

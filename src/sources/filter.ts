@@ -1,5 +1,5 @@
 import { ConfigError, INPUT } from '../inputs.js';
-import { errorMessage } from '../text.js';
+import { errorMessage, escapeRegex } from '../text.js';
 
 const SUPPORTED =
   'a term pattern (ERROR, ?ERROR ?WARN, "a phrase") or a %regex%; ' +
@@ -62,7 +62,7 @@ function matchPhrase(phrase: string): (message: string) => boolean {
 
 /** A term matches where no letter or digit touches it: `Exception` is not in `IOException`. */
 function matchWord(term: string): (message: string) => boolean {
-  const escaped = term.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const escaped = escapeRegex(term);
   const regex = new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, 'u');
   return (message) => regex.test(message);
 }

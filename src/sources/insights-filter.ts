@@ -6,6 +6,7 @@
  */
 import { ConfigError, INPUT } from '../inputs.js';
 import { compileFilterPattern } from './filter.js';
+import { escapeRegex } from '../text.js';
 
 const TERM = /\s*([?-]?)(?:"((?:[^"\\]|\\.)*)"|([^\s"]+))\s*/y;
 
@@ -34,10 +35,6 @@ export function insightsPredicate(pattern: string): string | undefined {
     ...kinds.none.map((test) => `not (${test})`),
   ];
   return parts.join(' and ');
-}
-
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
 /** `/…/` with every slash inside escaped. */
