@@ -20,10 +20,12 @@
  * groups and by the rows the query keeps (at most its limit; a `sort` followed only by `fields`
  * and `limit` keeps a bounded top-N buffer).
  */
-import type { FakeEvent } from './cloudwatch.js';
-
-/** An event as the engine sees it; `logGroup` feeds `@log`. */
-export interface QueryEvent extends FakeEvent {
+/** An event as the engine sees it (a fake event, and its group for `@log`). */
+export interface QueryEvent {
+  timestamp: number;
+  message: string;
+  /** Default `stream-1`. */
+  logStream?: string;
   logGroup?: string;
 }
 
