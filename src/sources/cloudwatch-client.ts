@@ -46,3 +46,15 @@ export function createCloudWatchClient(
     },
   });
 }
+
+/** The client's region for an error message, or `(none set)`. */
+export async function regionOf(client: CloudWatchLogsClient): Promise<string> {
+  try {
+    return await client.config.region();
+  } catch {
+    return '(none set)';
+  }
+}
+
+/** A log group's ARN (its region, account and name in groups 1 to 3), as opposed to its name. */
+export const LOG_GROUP_ARN = /^arn:aws[\w-]*:logs:([a-z0-9-]+):(\d{12}):log-group:(.+)$/;

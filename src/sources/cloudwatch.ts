@@ -11,12 +11,13 @@ import {
   type FilterLogEventsCommandOutput,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { formatDuration } from '../text.js';
-import { createCloudWatchClient } from './cloudwatch-client.js';
+import { createCloudWatchClient, LOG_GROUP_ARN, regionOf } from './cloudwatch-client.js';
 import { describe, isRetryable, translateError } from './cloudwatch-errors.js';
 import { joinMultiline } from './multiline.js';
 import {
   createRateLimiter,
   DEFAULT_REQUESTS_PER_SECOND,
+  equalJitter,
   realClock,
   type Clock,
   type RateLimiter,
@@ -94,8 +95,6 @@ async function* toAsync<T>(items: T[]): AsyncIterable<T> {
 /** A page the service sends at most; asking for less only near the cap. */
 const MAX_PAGE_EVENTS = 10_000;
 
-const ARN = /^arn:aws[\w-]*:logs:([a-z0-9-]+):(\d{12}):log-group:(.+)$/;
-
 export class CloudWatchSource implements LogSource {
   readonly name: string;
   private readonly client: CloudWatchLogsClient;
@@ -128,7 +127,7 @@ export class CloudWatchSource implements LogSource {
     this.random = options.random ?? Math.random;
     this.log = options.log;
     const group = options.logGroup.trim();
-    if (ARN.test(group)) {
+    if (LOG_GROUP_ARN.test(group)) {
       this.name = group.replace(/:\*$/, '');
       this.target = { logGroupIdentifier: this.name };
     } else {
@@ -259,7 +258,7 @@ export class CloudWatchSource implements LogSource {
         if (signal?.aborted) throw error;
         attempts += describe(error).attempts;
         if (round < this.retries && !deadline.aborted && isRetryable(error)) {
-          const pause = this.backoff(round);
+          const pause = equalJitter(round, this.retryBaseMs, this.retryMaxMs, this.random);
           this.log?.(
             `CloudWatch Logs, log group ${this.name}: ${describe(error).name} ${doing}; ` +
               `retry ${round + 1} of ${this.retries} in ${formatDuration(pause)}`,
@@ -274,23 +273,9 @@ export class CloudWatchSource implements LogSource {
           timedOut: deadline.aborted,
           attempts,
           callTimeoutMs: this.callTimeoutMs,
-          region: await this.region(),
+          region: await regionOf(this.client),
         });
       }
-    }
-  }
-
-  /** "Equal jitter": half the doubled pause for sure, so it backs off, the other half random. */
-  private backoff(round: number): number {
-    const pause = Math.min(this.retryMaxMs, this.retryBaseMs * 2 ** round);
-    return Math.round(pause / 2 + (pause / 2) * this.random());
-  }
-
-  private async region(): Promise<string> {
-    try {
-      return await this.client.config.region();
-    } catch {
-      return '(none set)';
     }
   }
 }

@@ -13,9 +13,10 @@ import {
   type GetQueryResultsCommandOutput,
   type StartQueryCommandInput,
 } from '@aws-sdk/client-cloudwatch-logs';
-import { formatDuration } from '../text.js';
+import { formatDuration, oneLine } from '../text.js';
 import { describe, isRetryable, translateError } from './cloudwatch-errors.js';
-import { realClock, type Clock } from './rate-limit.js';
+import { LOG_GROUP_ARN, regionOf } from './cloudwatch-client.js';
+import { equalJitter, realClock, type Clock } from './rate-limit.js';
 import { SourceError, type TimeRange } from './types.js';
 
 /** Queries of ours running at once; the account's default quota is 30, shared with others. */
@@ -76,13 +77,11 @@ export function querySeconds(range: TimeRange): { startTime: number; endTime: nu
   };
 }
 
-const ARN = /^arn:aws[\w-]*:logs:[a-z0-9-]+:\d{12}:log-group:.+$/;
-
 function target(
   logGroup: string,
 ): Pick<StartQueryCommandInput, 'logGroupName' | 'logGroupIdentifiers'> {
   const group = logGroup.trim();
-  return ARN.test(group)
+  return LOG_GROUP_ARN.test(group)
     ? { logGroupIdentifiers: [group.replace(/:\*$/, '')] }
     : { logGroupName: group };
 }
@@ -130,7 +129,7 @@ export class QueryRunner {
       return await this.runInSlot(query, signal);
     } catch (error) {
       if (signal?.aborted || error instanceof SourceError) throw error;
-      throw translateInsightsError(error, query, await this.region());
+      throw translateInsightsError(error, query, await regionOf(this.client));
     } finally {
       this.running--;
       this.waiting.shift()?.();
@@ -223,7 +222,7 @@ export class QueryRunner {
         const { name } = describe(error);
         const waitable = name === 'LimitExceededException' || isRetryable(error);
         if (!waitable || round >= this.retries) throw error;
-        const pause = this.backoff(round);
+        const pause = equalJitter(round, RETRY_BASE_MS, RETRY_MAX_MS, this.random);
         this.log?.(
           `CloudWatch Logs Insights, log group ${query.logGroup}: ${name} ${query.doing}; ` +
             `retry ${round + 1} of ${this.retries} in ${formatDuration(pause)}`,
@@ -270,20 +269,6 @@ export class QueryRunner {
       `CloudWatch Logs Insights, log group ${query.logGroup}, ${query.doing}: ${text}.`,
     );
   }
-
-  private async region(): Promise<string> {
-    try {
-      return await this.client.config.region();
-    } catch {
-      return '(none set)';
-    }
-  }
-
-  /** "Equal jitter": half the doubled pause for sure, the other half random. */
-  private backoff(round: number): number {
-    const pause = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** round);
-    return Math.round(pause / 2 + (pause / 2) * this.random());
-  }
 }
 
 /** The permissions the Insights path needs, named in its access errors and in the README. */
@@ -292,7 +277,7 @@ export const INSIGHTS_PERMISSIONS = ['logs:StartQuery', 'logs:GetQueryResults', 
 /** What only Insights says; the rest (credentials, network, region) as for FilterLogEvents. */
 function translateInsightsError(error: unknown, query: InsightsQuery, region: string): SourceError {
   const { name, message, attempts } = describe(error);
-  const said = message ? ` (AWS: ${message.replace(/\s+/g, ' ').trim()})` : '';
+  const said = message ? ` (AWS: ${oneLine(message)})` : '';
   const fail = (text: string) =>
     new SourceError(
       query.logGroup,

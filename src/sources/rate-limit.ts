@@ -38,3 +38,12 @@ export function createRateLimiter(perSecond: number, clock: Clock = realClock): 
     },
   };
 }
+
+/**
+ * "Equal jitter": half the pause that doubles each round (from baseMs, at most maxMs) for sure,
+ * so it backs off, the other half random.
+ */
+export function equalJitter(round: number, baseMs: number, maxMs: number, random: () => number) {
+  const pause = Math.min(maxMs, baseMs * 2 ** round);
+  return Math.round(pause / 2 + (pause / 2) * random());
+}
