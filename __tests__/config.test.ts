@@ -62,6 +62,7 @@ describe('defaults', () => {
       minRatio: 1.5,
       minEvents: 5,
       maxEvents: 0,
+      source: 'auto',
     } satisfies Config);
     expect(DEFAULT_MODEL).toBe('claude-sonnet-5-5');
     expect(DEFAULT_MAX_PROMPT_TOKENS).toBe(20000);

@@ -65,6 +65,9 @@ Where the logs come from:
   --filter-pattern PATTERN  CloudWatch filter pattern (default: a built-in error pattern)
   --aws-region REGION       default: AWS_REGION / AWS_DEFAULT_REGION
   --max-events N            most events read per log group and window (default 0: no cap)
+  --source auto|filter|insights
+                            page with FilterLogEvents, count with Logs Insights, or choose
+                            by the baseline's volume (default auto)
 
 Windows:
   --deployed-at TIME        ISO-8601 (UTC without an offset), unix seconds or milliseconds;
@@ -209,6 +212,7 @@ const ANALYZE_OPTIONS = {
   [INPUT.maxEvents]: { type: 'string' },
   [INPUT.slackWebhookUrl]: { type: 'string' },
   [INPUT.earlyVerdict]: { type: 'string' },
+  [INPUT.source]: { type: 'string' },
   before: { type: 'string' },
   after: { type: 'string' },
   commits: { type: 'string' },
@@ -305,6 +309,7 @@ async function analyzeCommand(args: string[], io: Io): Promise<number> {
       filterPattern: config.filterPattern,
       region: config.awsRegion,
       maxEvents: config.maxEvents || undefined,
+      source: config.source,
     });
   }
   if (io.progress) sources = withProgress(sources, (line) => io.stderr(`${line}\n`));

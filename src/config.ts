@@ -14,6 +14,7 @@ import {
   type RawInputs,
 } from './inputs.js';
 import { parseDuration, parseTime, type DeployedAtSource } from './time.js';
+import { SOURCE_OPTIONS, type SourceOption } from './sources/insights.js';
 
 export {
   ConfigError,
@@ -70,6 +71,8 @@ export interface Config {
   slackWebhookUrl?: string;
   /** Look at the after window while it fills, and call a regression as soon as it is certain. */
   earlyVerdict: boolean;
+  /** Page with FilterLogEvents, count with Logs Insights, or choose by the baseline's volume. */
+  source: SourceOption;
 }
 
 export interface ConfigContext {
@@ -131,7 +134,15 @@ export function parseConfig(raw: RawInputs, context: ConfigContext): Config {
     }),
     slackWebhookUrl: parseWebhookUrl(value(INPUT.slackWebhookUrl)),
     earlyVerdict: parseBoolean(INPUT.earlyVerdict, value(INPUT.earlyVerdict), true),
+    source: parseSource(value(INPUT.source)),
   };
+}
+
+function parseSource(text: string): SourceOption {
+  const normalised = text.toLowerCase() || 'auto';
+  const option = SOURCE_OPTIONS.find((known) => known === normalised);
+  if (!option) throw new ConfigError(INPUT.source, text, SOURCE_OPTIONS.join(', '));
+  return option;
 }
 
 function parseBoolean(input: string, text: string, fallback: boolean): boolean {

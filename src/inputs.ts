@@ -22,6 +22,7 @@ export const INPUT = {
   maxEvents: 'max-events',
   slackWebhookUrl: 'slack-webhook-url',
   earlyVerdict: 'early-verdict',
+  source: 'source',
 } as const;
 
 export type InputName = (typeof INPUT)[keyof typeof INPUT];

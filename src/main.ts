@@ -86,6 +86,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
         filterPattern: config.filterPattern,
         region: config.awsRegion,
         maxEvents: config.maxEvents || undefined,
+        source: config.source,
         log: (message) => core.info(message),
       }),
       loadCommits: async () => (range = await loadCommits(config, event, github)),

@@ -65,6 +65,11 @@ export function formatDuration(ms: number): string {
 }
 
 /** A UTC time for people: 2026-03-01 14:05 UTC. */
+/** A count for people: `1,234,567`. */
+export function formatCount(count: number): string {
+  return count.toLocaleString('en-US');
+}
+
 export function formatTime(ms: number): string {
   return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }

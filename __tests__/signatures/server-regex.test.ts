@@ -7,6 +7,7 @@ import {
   alternation,
   bySpecificity,
   matchedGroup,
+  templateBody,
   templateRegex,
 } from '../../src/signatures/server-regex.js';
 
@@ -19,7 +20,7 @@ function roundTrip(lines: string[]) {
     .map((template, index) => ({
       index,
       template,
-      body: templateRegex(template.tokens, template.level !== undefined),
+      body: templateBody(template.tokens, template.level !== undefined),
     }))
     .filter((entry): entry is { index: number; template: Template; body: string } =>
       Boolean(entry.body),

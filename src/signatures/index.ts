@@ -1,12 +1,26 @@
 import { createHash } from 'node:crypto';
 import { redact, redactTemplate, secretValues } from '../redact.js';
 import { detach, errorMessage, wellFormed } from '../text.js';
-import type { EventRef, LogEvent, LogSource, TimeRange, WindowName } from '../sources/types.js';
+import type {
+  EventRef,
+  LogEvent,
+  LogSource,
+  PathChoice,
+  ScanStatistics,
+  TimeRange,
+  WindowName,
+} from '../sources/types.js';
 import { detectKind, eventLevel, higherLevel, type Kind, type Level } from './classify.js';
 import { failureOf } from './failure.js';
 import { SignatureKeys } from './keys.js';
 import { addText, messageOf } from './line.js';
-import { TemplateMiner, type MinerOptions } from './miner.js';
+import { TemplateMiner, type MinerOptions, type Template } from './miner.js';
+import {
+  readCounted,
+  UNMATCHED_EVENTS,
+  type CountingMiner,
+  type CountingPlan,
+} from './server-counts.js';
 
 export type { Kind, Level } from './classify.js';
 export { TemplateMiner } from './miner.js';
@@ -67,6 +81,14 @@ export interface MinedSignatures {
   templateCapReached: boolean;
   /** Windows a source cut at its event cap: their counts are lower bounds. */
   truncated: Truncation[];
+  /** How each source was read (paged, or counted by Logs Insights), and why. */
+  paths?: SourcePath[];
+  /** What the Logs Insights queries scanned, summed over the sources; absent without any. */
+  scanned?: ScanStatistics;
+}
+
+export interface SourcePath extends PathChoice {
+  source: string;
 }
 
 export interface Truncation {
@@ -80,6 +102,8 @@ export interface Truncation {
 export interface MineOptions extends MinerOptions {
   examplesPerSignature?: number;
   signal?: AbortSignal;
+  /** How many events the counting on the service's side reads first and per round. */
+  counting?: Pick<CountingPlan, 'firstEvents' | 'unmatchedEvents'>;
 }
 
 const MAX_EXAMPLE_CHARS = 4000;
@@ -198,6 +222,7 @@ export function startMining(
     const answers = results
       .map((result) => result.loggedAfter)
       .filter((answer) => answer !== undefined);
+    const scans = minings.flatMap((mining) => mining.scanned ?? []);
     return {
       signatures: mergeBySignature(results, keep, afterEnd),
       failures,
@@ -206,6 +231,8 @@ export function startMining(
       loggedAfter: answers.length > 0 ? answers.some(Boolean) : undefined,
       templateCapReached: results.some((result) => result.capReached),
       truncated: results.flatMap((result) => result.truncated),
+      paths: minings.flatMap((mining) => mining.path ?? []),
+      ...(scans.length > 0 && { scanned: sumScans(scans) }),
     };
   };
   return {
@@ -222,6 +249,16 @@ export function startMining(
       return combine(results, windows.after.end);
     },
   };
+}
+
+function sumScans(scans: ScanStatistics[]): ScanStatistics {
+  const total = { queries: 0, bytesScanned: 0, recordsScanned: 0 };
+  for (const scan of scans) {
+    total.queries += scan.queries;
+    total.bytesScanned += scan.bytesScanned;
+    total.recordsScanned += scan.recordsScanned;
+  }
+  return total;
 }
 
 interface SourceResult {
@@ -246,6 +283,8 @@ class SourceMining {
   private readonly bucketMs: number;
   private loggedAfter?: boolean;
   failure?: SourceFailure;
+  /** Set at the first read: paged, or counted on the service's side. */
+  path?: SourcePath;
 
   constructor(
     private readonly source: LogSource,
@@ -257,9 +296,24 @@ class SourceMining {
     this.bucketMs = bucketLength(windows);
   }
 
+  /** What the source's Logs Insights queries scanned, when it has run any. */
+  get scanned(): ScanStatistics | undefined {
+    const scanned = this.source.counting?.scanned;
+    return scanned && scanned.queries > 0 ? { ...scanned } : undefined;
+  }
+
   async read(window: WindowName, range: TimeRange): Promise<void> {
     if (this.failure) return;
     try {
+      const counting = this.source.counting;
+      if (counting && !this.path) {
+        const choice = await counting.choose(this.windows, this.options.signal).catch(rethrowRead);
+        this.path = { source: this.source.name, ...choice };
+      }
+      if (counting && this.path?.path === 'insights') {
+        await this.readCounted(window, range);
+        return;
+      }
       for await (const event of readFailures(
         this.source.events(window, range, this.options.signal),
       )) {
@@ -268,6 +322,62 @@ class SourceMining {
     } catch (error) {
       this.fail(error);
     }
+  }
+
+  private async readCounted(window: WindowName, range: TimeRange): Promise<void> {
+    const plan: CountingPlan = {
+      bucketsFrom: this.windows[window].start,
+      bucketMs: this.bucketMs,
+      ...this.options.counting,
+    };
+    const read = await readCounted(
+      this.source.counting!,
+      this.countingMiner(),
+      window,
+      range,
+      plan,
+      this.options.signal,
+    ).catch(rethrowRead);
+    if (read.cut) {
+      this.truncated.push({
+        source: this.source.name,
+        window,
+        maxEvents: plan.unmatchedEvents ?? UNMATCHED_EVENTS,
+        ...(read.cut.lastTimestamp !== undefined && { lastTimestamp: read.cut.lastTimestamp }),
+      });
+    }
+  }
+
+  private countingMiner(): CountingMiner {
+    return {
+      learn: (event) => this.key(event).slot,
+      slotTemplate: (slot) => {
+        const template = this.keys.template(slot);
+        return {
+          tokens: template.tokens,
+          afterLevel: template.level !== undefined,
+          text: this.keys.text(slot),
+        };
+      },
+      count: (window, event) => this.count(window, event),
+      describe: (window, event) => this.record(window, event, this.key(event)),
+      add: (window, slot, bucket, events) => {
+        const tally = this.tallyAt(slot);
+        const buckets = tally.buckets;
+        const length = Math.ceil(
+          (this.windows[window].end - this.windows[window].start) / buckets.bucketMs,
+        );
+        if (bucket >= 0 && bucket < length) {
+          if (buckets[window].length === 0) buckets[window] = new Array<number>(length).fill(0);
+          buckets[window][bucket] += events;
+        } else {
+          buckets.unbucketed[window] += events;
+        }
+        if (window === 'after') tally.after += events;
+        else tally.before += events;
+        this.eventsRead[window] += events;
+      },
+    };
   }
 
   async askLoggedAfter(): Promise<void> {
@@ -307,10 +417,23 @@ class SourceMining {
       return;
     }
     this.eventsRead[window]++;
+    const keyed = this.key(event);
+    const tally = this.record(window, event, keyed);
+    countInBucket(tally.buckets, window, this.windows[window], event.timestamp);
+    if (window === 'after') tally.after++;
+    else tally.before++;
+  }
+
+  /** Mines an event: its message, template, failure and signature slot. */
+  private key(event: LogEvent): Keyed {
     const message = messageOf(event.message);
     const template = addText(this.miner, message);
     const failure = failureOf(message);
-    const tally = (this.tallies[this.keys.slotOf(template, failure)] ??= {
+    return { message, template, failure, slot: this.keys.slotOf(template, failure) };
+  }
+
+  private tallyAt(slot: number): Tally {
+    return (this.tallies[slot] ??= {
       level: 'unknown',
       kind: 'error',
       before: 0,
@@ -319,7 +442,12 @@ class SourceMining {
       beforeExamples: [],
       buckets: emptyBuckets(this.bucketMs),
     });
-    countInBucket(tally.buckets, window, this.windows[window], event.timestamp);
+  }
+
+  /** What an event tells of its signature besides its count: level, kind, examples, times. */
+  private record(window: WindowName, event: LogEvent, keyed: Keyed): Tally {
+    const { message, template, failure, slot } = keyed;
+    const tally = this.tallyAt(slot);
     tally.level = higherLevel(
       tally.level,
       eventLevel(event.message, message, event.level, template.level, failure !== undefined),
@@ -342,14 +470,10 @@ class SourceMining {
         logStream: event.logStream,
       };
     }
-    if (window === 'after') {
-      tally.after++;
-      if (event.timestamp !== undefined) {
-        tally.firstSeenAfter = Math.min(tally.firstSeenAfter ?? Infinity, event.timestamp);
-      }
-    } else {
-      tally.before++;
+    if (window === 'after' && event.timestamp !== undefined) {
+      tally.firstSeenAfter = Math.min(tally.firstSeenAfter ?? Infinity, event.timestamp);
     }
+    return tally;
   }
 
   private fail(error: unknown): void {
@@ -363,6 +487,17 @@ class SourceMining {
       message: redact(message),
     };
   }
+}
+
+interface Keyed {
+  message: string;
+  template: Template;
+  failure: ReturnType<typeof failureOf>;
+  slot: number;
+}
+
+function rethrowRead(error: unknown): never {
+  throw new ReadFailure(error);
 }
 
 /** A failure of the source itself, told apart from one while mining what it gave. */

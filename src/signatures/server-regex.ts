@@ -14,34 +14,45 @@ import { escapeRegex } from '../text.js';
 /** `<NUM>`, `<*>`, `<TS>`: what a mask or a wildcard put in place of a value. */
 const PLACEHOLDER = /<[A-Z*]+>/g;
 
-/** One or more words: a variable token stands for a run of masked words (`<TS> <TIME>`). */
-const VARIABLE_RUN = '\\S+(?: \\S+)*?';
-/** The variables after a variable token, which mining folded into it. */
+/**
+ * One or more words: a variable token stands for a run of masked words (`<TS> <TIME>`), and for
+ * the variables after it, which mining folded into it.
+ */
+const VARIABLE_RUN = '\\S+(?: +\\S+)*?';
+/** The variables after a variable token with text (`id=<NUM>,`), which mining folded into it. */
 const FOLLOWING_VARIABLES = '(?: +\\S+)*?';
+/** Where a template starts, after the header, and how it ends: it runs to the line's end. */
+const LINE_START = '(?:^|\\s)';
+const LINE_END = ' *$';
 /** A value inside a word (`user=<NUM>,`). */
 const VALUE = '\\S+?';
 
-/**
- * The regex body of one template's tokens; undefined for tokens no regex can stand for. With
- * `afterLevel`, the first token is the header's level word, and the thread, logger and ids that
- * mining dropped after it may stand between it and the message.
- */
+/** One template's regex over a whole line; undefined for tokens no regex can stand for. */
 export function templateRegex(tokens: readonly string[], afterLevel = false): string | undefined {
+  const body = templateBody(tokens, afterLevel);
+  return body === undefined ? undefined : `${LINE_START}${body}${LINE_END}`;
+}
+
+/**
+ * The regex of one template's tokens between where it starts and the line's end; undefined for
+ * tokens no regex can stand for. With `afterLevel`, the first token is the header's level word,
+ * and the thread, logger and ids that mining dropped after it may stand between it and the
+ * message.
+ */
+export function templateBody(tokens: readonly string[], afterLevel = false): string | undefined {
   if (tokens.length === 0) return undefined;
   const parts = tokens.map((token) => {
     if (!isVariableToken(token)) return token.split(PLACEHOLDER).map(escapeRegex).join(VALUE);
     // Mining keeps one token of a run of variables (`<NUM>: <NUM>` is `<NUM>:`).
-    const variable =
-      token.replace(PLACEHOLDER, '') === ''
-        ? VARIABLE_RUN
-        : token.split(PLACEHOLDER).map(escapeRegex).join(VARIABLE_RUN);
-    return `${variable}${FOLLOWING_VARIABLES}`;
+    return token.replace(PLACEHOLDER, '') === ''
+      ? VARIABLE_RUN
+      : `${token.split(PLACEHOLDER).map(escapeRegex).join(VARIABLE_RUN)}${FOLLOWING_VARIABLES}`;
   });
   // A template of placeholders alone says nothing a regex could hold on to.
   if (tokens.every((token) => isVariableToken(token))) return undefined;
   const [first, ...rest] = parts;
   const skipped = afterLevel && rest.length > 0 ? '(?: +\\S+)*?' : '';
-  return `(?:^|\\s)${first}${skipped}${rest.map((part) => ` +${part}`).join('')} *$`;
+  return `${first}${skipped}${rest.map((part) => ` +${part}`).join('')}`;
 }
 
 /**
@@ -54,9 +65,14 @@ export function bySpecificity(a: readonly string[], b: readonly string[]): numbe
   return literals(b) - literals(a) || b.length - a.length;
 }
 
-/** Regexes of several templates in one alternation, each in a named group `s<index>`. */
-export function alternation(regexes: ReadonlyArray<{ index: number; body: string }>): string {
-  return regexes.map(({ index, body }) => `(?<s${index}>${body})`).join('|');
+/**
+ * Templates' bodies (templateBody) in one regex over a whole line, each in a named group
+ * `s<index>`. They share where they start and end: at any place in a line the branches are
+ * tried in order, as they would be one by one, in fewer characters.
+ */
+export function alternation(bodies: ReadonlyArray<{ index: number; body: string }>): string {
+  const branches = bodies.map(({ index, body }) => `(?<s${index}>${body})`).join('|');
+  return `${LINE_START}(?:${branches})${LINE_END}`;
 }
 
 /** The index of the first group of an alternation that matched a line, or undefined. */

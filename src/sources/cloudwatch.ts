@@ -22,7 +22,16 @@ import {
   type Clock,
   type RateLimiter,
 } from './rate-limit.js';
-import type { EventRef, LogEvent, LogSource, TimeRange, WindowName } from './types.js';
+import { InsightsCounting, type SourceOption } from './insights.js';
+import { QueryRunner } from './insights-query.js';
+import type {
+  EventRef,
+  LogEvent,
+  LogSource,
+  ServerCounting,
+  TimeRange,
+  WindowName,
+} from './types.js';
 
 export { createCloudWatchClient } from './cloudwatch-client.js';
 export { isRetryable } from './cloudwatch-errors.js';
@@ -69,6 +78,8 @@ export interface CloudWatchSourceOptions {
   random?: () => number;
   /** Told about each retry after a pause, for the job's log. */
   log?: (message: string) => void;
+  /** Counting on the service's side, when Logs Insights may count this group. */
+  counting?: ServerCounting;
 }
 
 /**
@@ -97,6 +108,7 @@ const MAX_PAGE_EVENTS = 10_000;
 
 export class CloudWatchSource implements LogSource {
   readonly name: string;
+  readonly counting?: ServerCounting;
   private readonly client: CloudWatchLogsClient;
   private readonly filterPattern: string;
   private readonly limiter?: RateLimiter;
@@ -126,6 +138,7 @@ export class CloudWatchSource implements LogSource {
     this.clock = options.clock ?? realClock;
     this.random = options.random ?? Math.random;
     this.log = options.log;
+    this.counting = options.counting;
     const group = options.logGroup.trim();
     if (LOG_GROUP_ARN.test(group)) {
       this.name = group.replace(/:\*$/, '');
@@ -291,12 +304,29 @@ export interface CloudWatchSourcesOptions {
   maxEvents?: number;
   /** Told about retries, for the job's log. */
   log?: (message: string) => void;
+  /** Paging, Logs Insights, or a choice by volume; default filter. */
+  source?: SourceOption;
+  /** Runs the Logs Insights queries of every group; default one on a client of its own. */
+  runner?: QueryRunner;
 }
 
-/** One source per log group; they share one client and one request limiter. */
+/**
+ * One source per log group; they share one client and one request limiter, and with Logs
+ * Insights one query runner. The runner's client makes one attempt per call: the runner waits
+ * out LimitExceededException itself, which the SDK would retry at once as a throttle.
+ */
 export function createCloudWatchSources(options: CloudWatchSourcesOptions): LogSource[] {
   const client = options.client ?? createCloudWatchClient({ region: options.region });
   const limiter = options.limiter ?? createRateLimiter(DEFAULT_REQUESTS_PER_SECOND);
+  const source = options.source ?? 'filter';
+  const runner =
+    source === 'filter'
+      ? undefined
+      : (options.runner ??
+        new QueryRunner({
+          client: createCloudWatchClient({ region: options.region, maxAttempts: 1 }),
+          log: options.log,
+        }));
   return options.logGroups.map(
     (logGroup) =>
       new CloudWatchSource({
@@ -307,6 +337,15 @@ export function createCloudWatchSources(options: CloudWatchSourcesOptions): LogS
         callTimeoutMs: options.callTimeoutMs,
         maxEvents: options.maxEvents,
         log: options.log,
+        ...(runner &&
+          source !== 'filter' && {
+            counting: new InsightsCounting({
+              runner,
+              logGroup,
+              filterPattern: options.filterPattern,
+              path: source,
+            }),
+          }),
       }),
   );
 }

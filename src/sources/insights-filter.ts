@@ -38,7 +38,7 @@ export function insightsPredicate(pattern: string): string | undefined {
 }
 
 /** `/…/` with every slash inside escaped. */
-function regexLiteral(body: string): string {
+export function regexLiteral(body: string): string {
   return `/${body.replace(/\\\/|\//g, '\\/')}/`;
 }
 

@@ -40,6 +40,61 @@ export interface LogSource {
    * passes an error filter. Undefined when there is nothing more to join.
    */
   surrounding?(event: EventRef, signal?: AbortSignal): Promise<string | undefined>;
+  /** Counting on the service's side (Logs Insights), when the source can and was told to. */
+  readonly counting?: ServerCounting;
+}
+
+/**
+ * A source that counts on the service's side: the miner learns templates from the first events
+ * of a range, the service counts the lines each template's regex matches, and what no regex
+ * matched is read and mined as events (see signatures/server-counts.ts).
+ */
+export interface ServerCounting {
+  /** Which path to take for these windows, asked once before the first read, and why. */
+  choose(windows: Record<WindowName, TimeRange>, signal?: AbortSignal): Promise<PathChoice>;
+  /**
+   * The first `limit` error events of the range in time order, those an `except` regex matches
+   * left out; `complete` when there were no more.
+   */
+  firstEvents(
+    window: WindowName,
+    range: TimeRange,
+    options: { limit: number; except?: string },
+    signal?: AbortSignal,
+  ): Promise<{ events: LogEvent[]; complete: boolean }>;
+  /**
+   * Per time bucket from `bucketsFrom`, the error events of the range and how many of them each
+   * named group of `pattern` (an alternation of single-line regexes) matched.
+   */
+  countMatches(
+    window: WindowName,
+    range: TimeRange,
+    options: { pattern: string; groups: readonly string[]; bucketsFrom: number; bucketMs: number },
+    signal?: AbortSignal,
+  ): Promise<BucketCounts[]>;
+  /** Characters the pattern of `countMatches` and the `except` of `firstEvents` may take. */
+  readonly patternBudget: number;
+  /** Summed over this source's queries. */
+  readonly scanned: ScanStatistics;
+}
+
+export interface PathChoice {
+  path: 'filter' | 'insights';
+  /** Why, in a sentence for the report: "auto: 1.2M error events in the baseline, above 50k". */
+  reason: string;
+}
+
+export interface BucketCounts {
+  bucket: number;
+  events: number;
+  /** By group name; groups that matched nothing in the bucket may be left out. */
+  matched: Record<string, number>;
+}
+
+export interface ScanStatistics {
+  queries: number;
+  bytesScanned: number;
+  recordsScanned: number;
 }
 
 /** Where an event was read: enough to read its neighbours again. */

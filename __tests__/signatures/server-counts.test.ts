@@ -1,0 +1,175 @@
+import { Readable } from 'node:stream';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { generateRealisticLines } from '../../scripts/lib/generate-realistic.js';
+import {
+  DEMO_BASELINE_MS,
+  DEMO_DEPLOYED_AT,
+  DEMO_SOAK_MS,
+  demoLogs,
+} from '../../src/demo/incident.js';
+import { readRecords } from '../../src/sources/records.js';
+import { mineSignatures, type MinedSignatures, type Windows } from '../../src/signatures/index.js';
+import { createCloudWatchSources } from '../../src/sources/cloudwatch.js';
+import { QueryRunner } from '../../src/sources/insights-query.js';
+import type { Clock } from '../../src/sources/rate-limit.js';
+import type { SourceOption } from '../../src/sources/insights.js';
+import { startFakeCloudWatch, type FakeCloudWatch, type FakeEvent } from '../fakes/cloudwatch.js';
+
+const windows: Windows = {
+  baseline: { start: DEMO_DEPLOYED_AT - DEMO_BASELINE_MS, end: DEMO_DEPLOYED_AT },
+  after: { start: DEMO_DEPLOYED_AT, end: DEMO_DEPLOYED_AT + DEMO_SOAK_MS },
+};
+
+/** The demo incident as CloudWatch stores it: one event per record, traces joined. */
+async function demoEvents(): Promise<FakeEvent[]> {
+  const { before, after } = demoLogs();
+  const events: FakeEvent[] = [];
+  for (const text of [before, after]) {
+    for await (const record of readRecords(Readable.from([text]), { multiline: true })) {
+      events.push({ timestamp: record.timestamp!, message: record.raw });
+    }
+  }
+  return events;
+}
+
+/** Polls and pauses return at once, a tick later. */
+const instant: Clock = {
+  now: () => 0,
+  sleep: async (_ms, signal) => {
+    await new Promise((resolve) => setImmediate(resolve));
+    signal?.throwIfAborted();
+  },
+};
+
+let fake: FakeCloudWatch | undefined;
+afterEach(async () => {
+  await fake?.close();
+  fake = undefined;
+});
+
+function client(url: string, maxAttempts = 3): CloudWatchLogsClient {
+  return new CloudWatchLogsClient({
+    endpoint: url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
+    maxAttempts,
+  });
+}
+
+/** Spread over both windows, about 300 templates, then a new error after the deploy. */
+function realistic(lines: number): FakeEvent[] {
+  const events: FakeEvent[] = [];
+  let i = 0;
+  const span = windows.after.end - windows.baseline.start;
+  for (const message of generateRealisticLines(lines, 11)) {
+    events.push({ timestamp: windows.baseline.start + Math.floor((i++ * span) / lines), message });
+  }
+  for (let k = 0; k < 60; k++) {
+    events.push({
+      timestamp: windows.after.start + 5_000 * k + 17,
+      message: `ERROR [main] c.s.Checkout - NullPointerException: cart ${k * 7919} has no owner`,
+    });
+  }
+  return events.sort((a, b) => a.timestamp - b.timestamp);
+}
+
+/** A runner that counts the event rows it brought to the runner (not the counts). */
+class CountingRunner extends QueryRunner {
+  eventRows = 0;
+  override async run(...args: Parameters<QueryRunner['run']>) {
+    const result = await super.run(...args);
+    if (!args[0].queryString.includes('stats')) this.eventRows += result.rows.length;
+    return result;
+  }
+}
+
+let runner: CountingRunner;
+
+async function mine(
+  url: string,
+  source: SourceOption,
+  counting?: { firstEvents: number; unmatchedEvents: number },
+): Promise<MinedSignatures> {
+  runner = new CountingRunner({ client: client(url, 1), clock: instant });
+  const sources = createCloudWatchSources({
+    logGroups: ['app'],
+    filterPattern: '',
+    client: client(url),
+    source,
+    runner,
+  });
+  return mineSignatures(sources, windows, { counting });
+}
+
+/** What the comparison reads of each signature. */
+function counts(mined: MinedSignatures) {
+  return Object.fromEntries(
+    mined.signatures.map((s) => [
+      s.id,
+      {
+        template: s.template,
+        level: s.level,
+        kind: s.kind,
+        before: s.before,
+        after: s.after,
+        buckets: s.buckets,
+        firstSeenAfter: s.firstSeenAfter,
+        exampleRef: s.exampleRef,
+      },
+    ]),
+  );
+}
+
+describe('counting on the service side (Logs Insights through the fake)', () => {
+  it('gives the signatures, ids and counts per bucket of the paging path', async () => {
+    fake = await startFakeCloudWatch({ groups: { app: { events: await demoEvents() } } });
+    const paged = await mine(fake.url, 'filter');
+    const counted = await mine(fake.url, 'insights', { firstEvents: 40, unmatchedEvents: 40 });
+    expect(counted.failures).toEqual([]);
+    expect(counted.truncated).toEqual([]);
+    expect(counted.paths).toEqual([
+      { source: 'app', path: 'insights', reason: 'source: insights' },
+    ]);
+    expect(counted.eventsRead).toEqual(paged.eventsRead);
+    expect(counts(counted)).toEqual(counts(paged));
+    // Examples come from the lines read: the first after the deploy is the same one.
+    expect(counted.signatures.map((s) => s.examples[0])).toEqual(
+      paged.signatures.map((s) => s.examples[0]),
+    );
+    // The service counted lines: count queries ran, and fewer rows came back than events.
+    const queries = fake.queries.map((q) => q.queryString);
+    expect(queries.filter((q) => q.includes('| parse @message')).length).toBeGreaterThan(1);
+    expect(counted.scanned?.queries).toBe(fake.queries.length);
+    const events = counted.eventsRead.baseline + counted.eventsRead.after;
+    expect(runner.eventRows).toBeLessThan(events / 2);
+  });
+
+  it('says where it stopped when the lines no regex matched outnumber what it reads', async () => {
+    fake = await startFakeCloudWatch({ groups: { app: { events: realistic(3000) } } });
+    const paged = await mine(fake.url, 'filter');
+    const counted = await mine(fake.url, 'insights', { firstEvents: 200, unmatchedEvents: 200 });
+    expect(counted.truncated).toEqual([
+      expect.objectContaining({ source: 'app', window: 'baseline', maxEvents: 200 }),
+    ]);
+    expect(counted.eventsRead.baseline).toBeLessThan(paged.eventsRead.baseline);
+  });
+
+  it('reads every event when the first read holds them all', async () => {
+    fake = await startFakeCloudWatch({ groups: { app: { events: await demoEvents() } } });
+    const paged = await mine(fake.url, 'filter');
+    const counted = await mine(fake.url, 'insights');
+    expect(counts(counted)).toEqual(counts(paged));
+    expect(fake.queries.every((q) => !q.queryString.includes('parse'))).toBe(true);
+  });
+
+  it('pages below the volume threshold with auto, and says why', async () => {
+    fake = await startFakeCloudWatch({ groups: { app: { events: await demoEvents() } } });
+    const mined = await mine(fake.url, 'auto');
+    expect(mined.paths?.[0]).toMatchObject({ path: 'filter' });
+    expect(mined.paths?.[0].reason).toMatch(
+      /source: auto, \d+ error events in the baseline, fewer than 100,000/,
+    );
+    expect(mined.eventsRead.after).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,214 @@
+/**
+ * Reading a range with the service doing the counting (Logs Insights). The first events of the
+ * range, in time order, are mined as on the paging path; when they are all the range holds,
+ * nothing else is needed. Otherwise each template learned so far becomes a regex over the raw
+ * line (server-regex.ts), and one query counts, per time bucket, the lines each regex matches
+ * while another reads the lines none matched, which are mined and counted as events. Those may
+ * teach new templates: then another round, up to MAX_ROUNDS.
+ *
+ * A regex only counts lines for its own signature: before it is sent, it is tried on every line
+ * mined so far, and one that takes a line of another signature is left out (its lines are read
+ * and mined instead). Lines matched on the service never reach the miner, which is why only
+ * lines that would join a template unchanged may be counted there: a precise regex holds the
+ * template's literal words, and any line that could widen it is read.
+ */
+import type {
+  BucketCounts,
+  LogEvent,
+  ServerCounting,
+  TimeRange,
+  WindowName,
+} from '../sources/types.js';
+import { alternation, bySpecificity, matchedGroup, templateBody } from './server-regex.js';
+
+/** Events read first, to learn the templates from; all of them when the range holds no more. */
+export const FIRST_EVENTS = 5_000;
+/** Events no regex matched, read per round. */
+export const UNMATCHED_EVENTS = 5_000;
+export const MAX_ROUNDS = 3;
+/** What a branch costs in a count query besides its regex: the group and its stats column. */
+const BRANCH_OVERHEAD_CHARS = 30;
+
+/** What the reading needs of one source's miner and counts. */
+export interface CountingMiner {
+  /** Mines an event for its template without counting it; the signature slot it took. */
+  learn(event: LogEvent): number;
+  /** The slot's template as it stands. */
+  slotTemplate(slot: number): SlotTemplate;
+  /** Mines and counts one event, as on the paging path. */
+  count(window: WindowName, event: LogEvent): void;
+  /** What an event counted on the service tells besides its count: example, level, first time. */
+  describe(window: WindowName, event: LogEvent, slot: number): void;
+  /** Adds events counted on the service to a slot, in one bucket of the window. */
+  add(window: WindowName, slot: number, bucket: number, events: number): void;
+}
+
+export interface SlotTemplate {
+  /** Shared by merged templates: the same array means the same final text. */
+  tokens: readonly string[];
+  afterLevel: boolean;
+  text: string;
+}
+
+export interface CountingPlan {
+  /** Where the window's buckets start, and their length. */
+  bucketsFrom: number;
+  bucketMs: number;
+  firstEvents?: number;
+  unmatchedEvents?: number;
+}
+
+export interface CountedRead {
+  rounds: number;
+  /** Set when the last round still left unmatched lines unread: the latest read time. */
+  cut?: { unread: number; lastTimestamp?: number };
+}
+
+interface Learned {
+  event: LogEvent;
+  slot: number;
+}
+
+interface Branch {
+  slot: number;
+  group: string;
+  body: string;
+}
+
+export async function readCounted(
+  counting: ServerCounting,
+  miner: CountingMiner,
+  window: WindowName,
+  range: TimeRange,
+  plan: CountingPlan,
+  signal?: AbortSignal,
+): Promise<CountedRead> {
+  const first = await counting.firstEvents(
+    window,
+    range,
+    { limit: plan.firstEvents ?? FIRST_EVENTS },
+    signal,
+  );
+  if (first.complete) {
+    for (const event of first.events) miner.count(window, event);
+    return { rounds: 0 };
+  }
+  const learned: Learned[] = first.events.map((event) => ({ event, slot: miner.learn(event) }));
+  for (let round = 1; ; round++) {
+    const branches = preciseBranches(learned, miner, counting.patternBudget);
+    const pattern = branches.length > 0 ? alternation(branchBodies(branches)) : undefined;
+    const [counts, unmatched] = await Promise.all([
+      pattern
+        ? counting.countMatches(
+            window,
+            range,
+            { pattern, groups: branches.map((b) => b.group), ...plan },
+            signal,
+          )
+        : Promise.resolve<BucketCounts[]>([]),
+      counting.firstEvents(
+        window,
+        range,
+        { limit: plan.unmatchedEvents ?? UNMATCHED_EVENTS, except: pattern },
+        signal,
+      ),
+    ]);
+    if (!unmatched.complete && round < MAX_ROUNDS) {
+      for (const event of unmatched.events) learned.push({ event, slot: miner.learn(event) });
+      continue;
+    }
+    const regex = pattern ? new RegExp(pattern) : undefined;
+    for (const { event, slot } of learned) {
+      if (
+        regex &&
+        !isMultiLine(event.message) &&
+        matchedGroup(regex, event.message) !== undefined
+      ) {
+        miner.describe(window, event, slot);
+      }
+    }
+    const slotOf = new Map(branches.map((branch) => [branch.group, branch.slot]));
+    for (const row of counts) {
+      for (const [group, events] of Object.entries(row.matched)) {
+        const slot = slotOf.get(group);
+        if (slot !== undefined && events > 0) miner.add(window, slot, row.bucket, events);
+      }
+    }
+    for (const event of unmatched.events) miner.count(window, event);
+    if (unmatched.complete) return { rounds: round };
+    const matched = counts.reduce((sum, row) => sum + sumOf(row.matched), 0);
+    const all = counts.reduce((sum, row) => sum + row.events, 0);
+    const lastTimestamp = unmatched.events.at(-1)?.timestamp;
+    return {
+      rounds: round,
+      cut: {
+        unread: Math.max(0, all - matched - unmatched.events.length),
+        ...(lastTimestamp !== undefined && { lastTimestamp }),
+      },
+    };
+  }
+}
+
+function sumOf(counts: Record<string, number>): number {
+  return Object.values(counts).reduce((sum, n) => sum + n, 0);
+}
+
+function isMultiLine(message: string): boolean {
+  return message.includes('\n') || message.includes('\r');
+}
+
+function branchBodies(branches: Branch[]): Array<{ index: number; body: string }> {
+  return branches.map((branch) => ({ index: Number(branch.group.slice(1)), body: branch.body }));
+}
+
+/**
+ * A regex per signature learned so far, the most frequent first within the query's budget, in
+ * the order of an alternation (most literal first), without any that takes a mined line of
+ * another signature.
+ */
+function preciseBranches(learned: Learned[], miner: CountingMiner, budget: number): Branch[] {
+  const lines = new Map<number, number>();
+  for (const { event, slot } of learned) {
+    if (!isMultiLine(event.message)) lines.set(slot, (lines.get(slot) ?? 0) + 1);
+  }
+  const templates = new Map([...lines.keys()].map((slot) => [slot, miner.slotTemplate(slot)]));
+  const candidates: Branch[] = [];
+  const bodies = new Set<string>();
+  let used = 0;
+  for (const [slot] of [...lines].sort((a, b) => b[1] - a[1] || a[0] - b[0])) {
+    const template = templates.get(slot)!;
+    const body = templateBody(template.tokens, template.afterLevel);
+    if (body === undefined || bodies.has(body)) continue;
+    const cost = body.length + BRANCH_OVERHEAD_CHARS;
+    if (used + cost > budget) continue;
+    used += cost;
+    bodies.add(body);
+    candidates.push({ slot, group: `s${slot}`, body });
+  }
+  candidates.sort(
+    (a, b) =>
+      bySpecificity(templates.get(a.slot)!.tokens, templates.get(b.slot)!.tokens) ||
+      a.slot - b.slot,
+  );
+  // A branch that takes a line of another signature goes; that may move the line to the next.
+  let branches = candidates;
+  for (;;) {
+    if (branches.length === 0) return branches;
+    const regex = new RegExp(alternation(branchBodies(branches)));
+    const wrong = new Set<string>();
+    for (const { event, slot } of learned) {
+      if (isMultiLine(event.message)) continue;
+      const index = matchedGroup(regex, event.message);
+      if (index === undefined || index === slot) continue;
+      if (!sameSignature(templates.get(index)!, templates.get(slot) ?? miner.slotTemplate(slot))) {
+        wrong.add(`s${index}`);
+      }
+    }
+    if (wrong.size === 0) return branches;
+    branches = branches.filter((branch) => !wrong.has(branch.group));
+  }
+}
+
+function sameSignature(a: SlotTemplate, b: SlotTemplate): boolean {
+  return a.tokens === b.tokens && a.text === b.text;
+}

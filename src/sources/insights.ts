@@ -1,0 +1,165 @@
+/**
+ * Counting on the service's side for one log group, with Logs Insights: the first events of a
+ * range, the lines a set of regexes matches per time bucket, and the choice between this path
+ * and FilterLogEvents paging. The queries run through the shared QueryRunner.
+ */
+import { errorMessage, formatCount } from '../text.js';
+import { insightsPredicate, regexLiteral } from './insights-filter.js';
+import { MAX_QUERY_CHARS, type QueryRunner } from './insights-query.js';
+import type {
+  BucketCounts,
+  LogEvent,
+  PathChoice,
+  ScanStatistics,
+  ServerCounting,
+  TimeRange,
+  WindowName,
+} from './types.js';
+
+/** The `source` input: page with FilterLogEvents, count with Logs Insights, or choose by volume. */
+export type SourceOption = 'auto' | 'filter' | 'insights';
+export const SOURCE_OPTIONS: readonly SourceOption[] = ['auto', 'filter', 'insights'];
+
+/**
+ * With `source: auto`, a baseline with at least this many error events is counted by Insights:
+ * paging it would take 10+ FilterLogEvents pages under the account's 5 requests a second.
+ */
+export const AUTO_INSIGHTS_EVENTS = 100_000;
+
+/** Room left in a query for everything but the regexes: filters, fields, stats columns. */
+const QUERY_OVERHEAD_CHARS = 1_500;
+
+/** Events of a line that is more than one line: mined on the runner, never counted by regex. */
+const MULTI_LINE = '@message like /[\\r\\n]/';
+
+export interface InsightsCountingOptions {
+  runner: QueryRunner;
+  logGroup: string;
+  /** The filter pattern of the paging path, as an Insights predicate. */
+  filterPattern: string;
+  path: Exclude<SourceOption, 'filter'>;
+  /** With `auto`: baseline error events from which Insights counts. */
+  autoThreshold?: number;
+}
+
+export class InsightsCounting implements ServerCounting {
+  readonly scanned: ScanStatistics = { queries: 0, bytesScanned: 0, recordsScanned: 0 };
+  readonly patternBudget: number;
+  private readonly runner: QueryRunner;
+  private readonly logGroup: string;
+  private readonly predicate?: string;
+  private readonly path: Exclude<SourceOption, 'filter'>;
+  private readonly autoThreshold: number;
+
+  constructor(options: InsightsCountingOptions) {
+    this.runner = options.runner;
+    this.logGroup = options.logGroup;
+    this.predicate = insightsPredicate(options.filterPattern);
+    this.path = options.path;
+    this.autoThreshold = options.autoThreshold ?? AUTO_INSIGHTS_EVENTS;
+    this.patternBudget = MAX_QUERY_CHARS - QUERY_OVERHEAD_CHARS - (this.predicate?.length ?? 0);
+  }
+
+  async choose(windows: Record<WindowName, TimeRange>, signal?: AbortSignal): Promise<PathChoice> {
+    if (this.path === 'insights') return { path: 'insights', reason: 'source: insights' };
+    let events: number;
+    try {
+      const { rows } = await this.query(
+        windows.baseline,
+        `${this.where(windows.baseline)} | stats count(*) as events`,
+        'counting the baseline to choose a path',
+        signal,
+      );
+      events = Number(rows[0]?.events ?? 0);
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      return {
+        path: 'filter',
+        reason: `source: auto, Logs Insights could not count the baseline (${errorMessage(error)}); paging with FilterLogEvents`,
+      };
+    }
+    const counted = `${formatCount(events)} error events in the baseline`;
+    return events >= this.autoThreshold
+      ? {
+          path: 'insights',
+          reason: `source: auto, ${counted}, at least ${formatCount(this.autoThreshold)}: counted by Logs Insights`,
+        }
+      : {
+          path: 'filter',
+          reason: `source: auto, ${counted}, fewer than ${formatCount(this.autoThreshold)}: paged with FilterLogEvents`,
+        };
+  }
+
+  async firstEvents(
+    window: WindowName,
+    range: TimeRange,
+    options: { limit: number; except?: string },
+    signal?: AbortSignal,
+  ): Promise<{ events: LogEvent[]; complete: boolean }> {
+    const except = options.except
+      ? ` | filter ${MULTI_LINE} or @message not like ${regexLiteral(options.except)}`
+      : '';
+    const { rows } = await this.query(
+      range,
+      `${this.where(range)}${except}` +
+        ' | fields toMillis(@timestamp) as ms, @message, @logStream' +
+        ` | sort ms asc | limit ${options.limit + 1}`,
+      `reading the first events of the ${window} window`,
+      signal,
+    );
+    const events = rows.slice(0, options.limit).map((row): LogEvent => ({
+      message: row['@message'] ?? '',
+      timestamp: Number(row.ms),
+      logGroup: this.logGroup,
+      ...(row['@logStream'] !== undefined && { logStream: row['@logStream'] }),
+    }));
+    return { events, complete: rows.length <= options.limit };
+  }
+
+  async countMatches(
+    window: WindowName,
+    range: TimeRange,
+    options: { pattern: string; groups: readonly string[]; bucketsFrom: number; bucketMs: number },
+    signal?: AbortSignal,
+  ): Promise<BucketCounts[]> {
+    const columns = options.groups.map((group) => `count(${group}) as n${group}`).join(', ');
+    const { rows } = await this.query(
+      range,
+      `${this.where(range)} | filter not (${MULTI_LINE})` +
+        ` | parse @message ${regexLiteral(options.pattern)}` +
+        ` | fields floor((toMillis(@timestamp) - ${options.bucketsFrom}) / ${options.bucketMs}) as bucket` +
+        ` | stats count(*) as events, ${columns} by bucket`,
+      `counting the ${window} window`,
+      signal,
+    );
+    return rows.map((row) => ({
+      bucket: Number(row.bucket),
+      events: Number(row.events ?? 0),
+      matched: Object.fromEntries(
+        options.groups.map((group) => [group, Number(row[`n${group}`] ?? 0)]),
+      ),
+    }));
+  }
+
+  /** The error events of the range, cut to its milliseconds: StartQuery takes whole seconds. */
+  private where(range: TimeRange): string {
+    const cut = `toMillis(@timestamp) >= ${range.start} and toMillis(@timestamp) < ${range.end}`;
+    return `filter ${cut}${this.predicate ? ` and (${this.predicate})` : ''}`;
+  }
+
+  private async query(
+    range: TimeRange,
+    queryString: string,
+    doing: string,
+    signal?: AbortSignal,
+  ): Promise<{ rows: Array<Record<string, string>> }> {
+    const { rows, statistics } = await this.runner.run(
+      { logGroup: this.logGroup, range, queryString, doing },
+      signal,
+    );
+    this.scanned.queries++;
+    this.scanned.bytesScanned += statistics.bytesScanned;
+    this.scanned.recordsScanned += statistics.recordsScanned;
+    return { rows };
+  }
+}
