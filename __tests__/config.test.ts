@@ -523,6 +523,11 @@ const badCases: BadCase[] = [
     value,
     valid: /a whole number of events from 1/,
   })),
+  ...['logs', 'paging', 'filter,insights'].map((value) => ({
+    input: INPUT.source,
+    value,
+    valid: /auto, filter, insights/,
+  })),
   ...['yes', '1', 'on'].map((value) => ({
     input: INPUT.earlyVerdict,
     value,

@@ -10,7 +10,7 @@ import type { Analysis, AnalysisResult, Evidence, Usage } from './types.js';
 export type { Analysis, AnalysisResult, Evidence, Usage } from './types.js';
 export { buildPrompt, estimateTokens } from './prompt.js';
 export { createClaudeClient } from './claude.js';
-export { costInDollars, formatCost, priceOf } from './prices.js';
+export { costInDollars, formatCost, formatScanned, priceOf } from './prices.js';
 
 export interface AnalyzeOptions {
   /** No client: a statistics-only analysis, and no model call at all. */

@@ -16,6 +16,20 @@ export const PRICES_PER_MILLION: Readonly<Record<string, { input: number; output
   'claude-haiku-4-5': { input: 1, output: 5 },
 };
 
+/**
+ * US dollars per GB that CloudWatch Logs Insights queries scan (Standard log class, us-east-1;
+ * most regions charge the same, a few more).
+ */
+export const INSIGHTS_PRICE_PER_GB = 0.005;
+
+/** The cost of what Insights queries scanned, for people: "1.2 GB scanned, $0.0060". */
+export function formatScanned(bytes: number): string {
+  const gb = bytes / 1e9;
+  const size = gb >= 0.1 ? `${gb.toFixed(1)} GB` : `${(bytes / 1e6).toFixed(1)} MB`;
+  const cost = gb * INSIGHTS_PRICE_PER_GB;
+  return `${size} scanned by Logs Insights, ${cost > 0 && cost < 0.0001 ? '<$0.0001' : `$${cost.toFixed(4)}`}`;
+}
+
 /** The price of a model id, with or without its date suffix (`claude-haiku-4-5-20251001`). */
 export function priceOf(model: string): { input: number; output: number } | undefined {
   return PRICES_PER_MILLION[model] ?? PRICES_PER_MILLION[model.replace(/-\d{8}$/, '')];

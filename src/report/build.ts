@@ -4,7 +4,7 @@ import type { Comparison, Finding } from '../compare/index.js';
 import type { Incident } from '../incidents/index.js';
 import type { DeployedAtSource } from '../time.js';
 import { scrubberFor, type Scrub } from '../redact.js';
-import type { MinedSignatures, Windows } from '../signatures/index.js';
+import type { MinedSignatures, SourcePath, Windows } from '../signatures/index.js';
 import { oneLine } from '../text.js';
 import { timelineFrom, type Timeline } from './timeline.js';
 import type { EarlyCall, Report, ReportContext, ReportSignature } from './types.js';
@@ -54,6 +54,9 @@ export function buildReport(input: ReportInput): Report {
     sources: {
       read: mined.sourcesRead,
       failed: mined.failures.map((failure) => ({ ...failure, message: scrub(failure.message) })),
+      // A reason may quote an AWS error message: outside text.
+      paths: (mined.paths ?? []).map((path) => ({ ...path, reason: scrub(path.reason) })),
+      ...(mined.scanned && { scanned: mined.scanned }),
     },
     events: mined.eventsRead,
     signatures: comparison.findings.map((finding) => toReportSignature(finding, windows, scrub)),
@@ -70,11 +73,24 @@ export function buildReport(input: ReportInput): Report {
     },
     analysis: scrubAnalysis(input.result.analysis, scrub),
     usage: input.result.usage,
-    notes: [...comparison.notes, ...range.notes.map(scrub)],
+    notes: [...pathNotes(mined.paths ?? [], scrub), ...comparison.notes, ...range.notes.map(scrub)],
     context: input.context ?? {},
     ...(input.early && { early: input.early }),
     ...statistics(comparison),
   };
+}
+
+/**
+ * A note for each source Logs Insights counted, and for each it could not be asked about; a
+ * source paged because its volume is small needs no word.
+ */
+function pathNotes(paths: SourcePath[], scrub: Scrub): string[] {
+  return paths
+    .filter((path) => path.path === 'insights' || path.reason.includes('could not'))
+    .map(
+      (path) =>
+        `${path.source}: ${path.path === 'insights' ? 'counted by Logs Insights' : 'paged with FilterLogEvents'} (${scrub(path.reason)})`,
+    );
 }
 
 function scrubSuspect(suspect: Suspect, scrub: Scrub): Suspect {

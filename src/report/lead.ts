@@ -1,4 +1,4 @@
-import { formatCost } from '../ai/index.js';
+import { formatCost, formatScanned } from '../ai/index.js';
 import type { Suspect } from '../commits/index.js';
 import { formatDuration } from '../text.js';
 import type { Report, ReportIncident, ReportSignature } from './types.js';
@@ -129,6 +129,7 @@ export function footerParts(report: Report, model: (name: string) => string): st
     );
   }
   parts.push(`${report.events.baseline} events before, ${report.events.after} after`);
+  if (report.sources.scanned) parts.push(formatScanned(report.sources.scanned.bytesScanned));
   return parts;
 }
 

@@ -2,7 +2,8 @@ import type { Analysis, Usage } from '../ai/index.js';
 import type { Suspect } from '../commits/index.js';
 import type { Status, Verdict } from '../compare/index.js';
 import type { DeployedAtSource } from '../time.js';
-import type { Kind, Level, SourceFailure } from '../signatures/index.js';
+import type { Kind, Level, SourceFailure, SourcePath } from '../signatures/index.js';
+import type { ScanStatistics } from '../sources/types.js';
 import type { Timeline } from './timeline.js';
 
 export interface IsoWindow {
@@ -73,7 +74,14 @@ export interface Report {
   deployedAt: { time: string; source: DeployedAtSource };
   windows: { baseline: IsoWindow; after: IsoWindow };
   logGroups: string[];
-  sources: { read: string[]; failed: SourceFailure[] };
+  sources: {
+    read: string[];
+    failed: SourceFailure[];
+    /** How each source was read, paged or counted by Logs Insights, and why. */
+    paths?: SourcePath[];
+    /** What Logs Insights scanned over the run's queries, when any ran. */
+    scanned?: ScanStatistics;
+  };
   events: { baseline: number; after: number };
   signatures: ReportSignature[];
   suspects: Suspect[];

@@ -15,12 +15,7 @@ import { failureOf } from './failure.js';
 import { SignatureKeys } from './keys.js';
 import { addText, messageOf } from './line.js';
 import { TemplateMiner, type MinerOptions, type Template } from './miner.js';
-import {
-  readCounted,
-  UNMATCHED_EVENTS,
-  type CountingMiner,
-  type CountingPlan,
-} from './server-counts.js';
+import { readCounted, type CountingMiner, type CountingPlan } from './server-counts.js';
 
 export type { Kind, Level } from './classify.js';
 export { TemplateMiner } from './miner.js';
@@ -102,8 +97,6 @@ export interface Truncation {
 export interface MineOptions extends MinerOptions {
   examplesPerSignature?: number;
   signal?: AbortSignal;
-  /** How many events the counting on the service's side reads first and per round. */
-  counting?: Pick<CountingPlan, 'firstEvents' | 'unmatchedEvents'>;
 }
 
 const MAX_EXAMPLE_CHARS = 4000;
@@ -325,13 +318,10 @@ class SourceMining {
   }
 
   private async readCounted(window: WindowName, range: TimeRange): Promise<void> {
-    const plan: CountingPlan = {
-      bucketsFrom: this.windows[window].start,
-      bucketMs: this.bucketMs,
-      ...this.options.counting,
-    };
+    const counting = this.source.counting!;
+    const plan: CountingPlan = { bucketsFrom: this.windows[window].start, bucketMs: this.bucketMs };
     const read = await readCounted(
-      this.source.counting!,
+      counting,
       this.countingMiner(),
       window,
       range,
@@ -342,7 +332,7 @@ class SourceMining {
       this.truncated.push({
         source: this.source.name,
         window,
-        maxEvents: plan.unmatchedEvents ?? UNMATCHED_EVENTS,
+        maxEvents: counting.reads.unmatched,
         ...(read.cut.lastTimestamp !== undefined && { lastTimestamp: read.cut.lastTimestamp }),
       });
     }

@@ -21,10 +21,6 @@ import type {
 } from '../sources/types.js';
 import { alternation, bySpecificity, matchedGroup, templateBody } from './server-regex.js';
 
-/** Events read first, to learn the templates from; all of them when the range holds no more. */
-export const FIRST_EVENTS = 5_000;
-/** Events no regex matched, read per round. */
-export const UNMATCHED_EVENTS = 5_000;
 export const MAX_ROUNDS = 3;
 /** What a branch costs in a count query besides its regex: the group and its stats column. */
 const BRANCH_OVERHEAD_CHARS = 30;
@@ -54,8 +50,6 @@ export interface CountingPlan {
   /** Where the window's buckets start, and their length. */
   bucketsFrom: number;
   bucketMs: number;
-  firstEvents?: number;
-  unmatchedEvents?: number;
 }
 
 export interface CountedRead {
@@ -83,12 +77,7 @@ export async function readCounted(
   plan: CountingPlan,
   signal?: AbortSignal,
 ): Promise<CountedRead> {
-  const first = await counting.firstEvents(
-    window,
-    range,
-    { limit: plan.firstEvents ?? FIRST_EVENTS },
-    signal,
-  );
+  const first = await counting.firstEvents(window, range, { limit: counting.reads.first }, signal);
   if (first.complete) {
     for (const event of first.events) miner.count(window, event);
     return { rounds: 0 };
@@ -109,7 +98,7 @@ export async function readCounted(
       counting.firstEvents(
         window,
         range,
-        { limit: plan.unmatchedEvents ?? UNMATCHED_EVENTS, except: pattern },
+        { limit: counting.reads.unmatched, except: pattern },
         signal,
       ),
     ]);

@@ -308,6 +308,8 @@ export interface CloudWatchSourcesOptions {
   source?: SourceOption;
   /** Runs the Logs Insights queries of every group; default one on a client of its own. */
   runner?: QueryRunner;
+  /** Events Logs Insights reads first and per round (see insights.ts). */
+  insightsReads?: { first: number; unmatched: number };
 }
 
 /**
@@ -344,6 +346,7 @@ export function createCloudWatchSources(options: CloudWatchSourcesOptions): LogS
               logGroup,
               filterPattern: options.filterPattern,
               path: source,
+              reads: options.insightsReads,
             }),
           }),
       }),

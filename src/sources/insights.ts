@@ -26,6 +26,11 @@ export const SOURCE_OPTIONS: readonly SourceOption[] = ['auto', 'filter', 'insig
  */
 export const AUTO_INSIGHTS_EVENTS = 100_000;
 
+/** Events read first, to learn the templates from; all of them when the range holds no more. */
+export const FIRST_EVENTS = 5_000;
+/** Events no regex matched, read per round. */
+export const UNMATCHED_EVENTS = 5_000;
+
 /** Room left in a query for everything but the regexes: filters, fields, stats columns. */
 const QUERY_OVERHEAD_CHARS = 1_500;
 
@@ -40,30 +45,45 @@ export interface InsightsCountingOptions {
   path: Exclude<SourceOption, 'filter'>;
   /** With `auto`: baseline error events from which Insights counts. */
   autoThreshold?: number;
+  /** Events read first and per round; default FIRST_EVENTS and UNMATCHED_EVENTS. */
+  reads?: { first: number; unmatched: number };
 }
 
 export class InsightsCounting implements ServerCounting {
   readonly scanned: ScanStatistics = { queries: 0, bytesScanned: 0, recordsScanned: 0 };
-  readonly patternBudget: number;
+  readonly reads: { first: number; unmatched: number };
   private readonly runner: QueryRunner;
   private readonly logGroup: string;
-  private readonly predicate?: string;
+  private readonly filterPattern: string;
   private readonly path: Exclude<SourceOption, 'filter'>;
   private readonly autoThreshold: number;
 
   constructor(options: InsightsCountingOptions) {
     this.runner = options.runner;
     this.logGroup = options.logGroup;
-    this.predicate = insightsPredicate(options.filterPattern);
+    this.filterPattern = options.filterPattern;
     this.path = options.path;
     this.autoThreshold = options.autoThreshold ?? AUTO_INSIGHTS_EVENTS;
-    this.patternBudget = MAX_QUERY_CHARS - QUERY_OVERHEAD_CHARS - (this.predicate?.length ?? 0);
+    this.reads = options.reads ?? { first: FIRST_EVENTS, unmatched: UNMATCHED_EVENTS };
+  }
+
+  get patternBudget(): number {
+    return MAX_QUERY_CHARS - QUERY_OVERHEAD_CHARS - (this.predicate()?.length ?? 0);
+  }
+
+  /**
+   * The filter pattern as a predicate, built when first needed: a pattern the service would
+   * reject fails this group's read, with the paging path's error, and not the whole run.
+   */
+  private predicate(): string | undefined {
+    return insightsPredicate(this.filterPattern);
   }
 
   async choose(windows: Record<WindowName, TimeRange>, signal?: AbortSignal): Promise<PathChoice> {
     if (this.path === 'insights') return { path: 'insights', reason: 'source: insights' };
     let events: number;
     try {
+      this.predicate();
       const { rows } = await this.query(
         windows.baseline,
         `${this.where(windows.baseline)} | stats count(*) as events`,
@@ -144,7 +164,8 @@ export class InsightsCounting implements ServerCounting {
   /** The error events of the range, cut to its milliseconds: StartQuery takes whole seconds. */
   private where(range: TimeRange): string {
     const cut = `toMillis(@timestamp) >= ${range.start} and toMillis(@timestamp) < ${range.end}`;
-    return `filter ${cut}${this.predicate ? ` and (${this.predicate})` : ''}`;
+    const predicate = this.predicate();
+    return `filter ${cut}${predicate ? ` and (${predicate})` : ''}`;
   }
 
   private async query(

@@ -74,6 +74,8 @@ export interface ServerCounting {
   ): Promise<BucketCounts[]>;
   /** Characters the pattern of `countMatches` and the `except` of `firstEvents` may take. */
   readonly patternBudget: number;
+  /** Events read first, to learn templates from, and unmatched events read per round. */
+  readonly reads: { first: number; unmatched: number };
   /** Summed over this source's queries. */
   readonly scanned: ScanStatistics;
 }
