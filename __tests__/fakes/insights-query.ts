@@ -14,7 +14,10 @@
  * Expressions: fields (`@message`, `@timestamp`, `@logStream`, `@log`, `@ingestionTime`, `@ptr`,
  * computed and parsed ones, `` `quoted names` ``), numbers, strings, regex literals, `and or not`,
  * `= != < <= > >=`, `+ - * /`, `like` / `not like` (string: substring; regex), `=~`, and the
- * functions `ispresent strlen floor ceil abs tomillis tolower toupper bin`.
+ * functions `ispresent strlen floor ceil abs tomillis tolower toupper bin coalesce`.
+ *
+ * Fields of JSON events are discovered as the service discovers them: a JSON object's keys,
+ * nested ones joined with dots (`error.message`); strings, numbers and booleans, not null.
  *
  * Events are read once, in timestamp order, and never collected: memory is bounded by the stats
  * groups and by the rows the query keeps (at most its limit; a `sort` followed only by `fields`
@@ -282,6 +285,8 @@ const FUNCTIONS: Record<string, number> = {
   tolower: 1,
   toupper: 1,
   bin: 1,
+  /** Any number of arguments, at least one. */
+  coalesce: -1,
 };
 const AGGREGATES = new Set(['count', 'sum', 'avg', 'min', 'max']);
 const COMPARISONS = new Set(['=', '!=', '<', '<=', '>', '>=', '=~']);
@@ -556,7 +561,9 @@ class Parser {
   private checkCall(name: string, args: Expr[], token: Token): void {
     if (AGGREGATES.has(name)) return; // checked where aggregates are allowed
     const arity = FUNCTIONS[name];
-    if (args.length !== arity)
+    if (arity === -1 && args.length === 0)
+      this.fail(`${token.text} takes at least one argument`, token);
+    if (arity !== -1 && args.length !== arity)
       this.fail(`${token.text} takes ${arity} argument${arity === 1 ? '' : 's'}`, token);
     if (name === 'bin' && args[0].kind !== 'duration')
       this.fail('bin needs a period such as 5m, 30s or 1h', token);
@@ -634,6 +641,7 @@ type Value = string | number | boolean | Time | null;
 /** One record: an event's built-in fields plus computed ones, or a row made by stats. */
 class Rec {
   private extra: Map<string, Value> | undefined;
+  private discovered: Map<string, Value> | undefined;
 
   constructor(
     private readonly event: QueryEvent | undefined,
@@ -670,9 +678,37 @@ class Rec {
       case '@ptr':
         return Buffer.from(`${event.logGroup ?? ''}/${this.index}`).toString('base64url');
       default:
-        return null;
+        return (this.discovered ??= discoverFields(event.message)).get(name) ?? null;
     }
   }
+}
+
+const NO_FIELDS: ReadonlyMap<string, Value> = new Map();
+
+/** The fields of a JSON object event, nested keys joined with dots; none for other events. */
+function discoverFields(message: string): Map<string, Value> {
+  const fields = new Map<string, Value>();
+  if (!message.trimStart().startsWith('{')) return NO_FIELDS as Map<string, Value>;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(message);
+  } catch {
+    return fields;
+  }
+  const walk = (value: unknown, path: string) => {
+    if (value === null || value === undefined) return;
+    if (typeof value === 'object') {
+      for (const [key, inner] of Object.entries(value)) walk(inner, path ? `${path}.${key}` : key);
+    } else if (
+      typeof value === 'string' ||
+      typeof value === 'number' ||
+      typeof value === 'boolean'
+    ) {
+      if (path) fields.set(path, value);
+    }
+  };
+  walk(parsed, '');
+  return fields;
 }
 
 function display(value: Exclude<Value, null>): string {
@@ -808,6 +844,13 @@ function evaluateCall(name: string, args: Expr[], rec: Rec): Value {
     const period = (args[0] as { ms: number }).ms;
     const time = toNumber(rec.get('@timestamp'));
     return time === null ? null : new Time(Math.floor(time / period) * period);
+  }
+  if (name === 'coalesce') {
+    for (const arg of args) {
+      const value = evaluate(arg, rec);
+      if (value !== null) return value;
+    }
+    return null;
   }
   const value = evaluate(args[0], rec);
   const number = () => toNumber(value);

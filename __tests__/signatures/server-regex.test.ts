@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { generateRealisticLines } from '../../scripts/lib/generate-realistic.js';
 import { signatureText } from '../../src/signatures/keys.js';
-import { addText, messageOf } from '../../src/signatures/line.js';
+import { addText, messageOf, tokenize } from '../../src/signatures/line.js';
 import { TemplateMiner, type Template } from '../../src/signatures/miner.js';
 import {
   alternation,
@@ -41,16 +41,27 @@ function roundTrip(lines: string[]) {
 }
 
 describe('templateRegex', () => {
-  it('matches the raw line past the header mining dropped, and values of any length', () => {
-    const body = templateRegex(['ERROR', 'Timeout', 'after', '<NUM>', 'calling', '<*>'], true)!;
-    const regex = new RegExp(body);
-    expect(
-      regex.test(
-        '2026-03-01T00:00:00.068Z ERROR [main-7] c.s.Service - Timeout after 9672ms calling payments-api',
-      ),
-    ).toBe(true);
-    expect(regex.test('ERROR Timeout after 12ms calling a b c')).toBe(true);
-    expect(regex.test('ERROR Timeout before 12ms calling x')).toBe(false);
+  it('matches the raw line past the header mining dropped, and only values its masks give', () => {
+    const template = ['ERROR', 'Timeout', 'after', '<NUM>', 'calling', '<*>'];
+    const regex = new RegExp(templateRegex(template, true)!);
+    const lines = {
+      '2026-03-01T00:00:00.068Z ERROR [main-7] c.s.Service - Timeout after 9672ms calling payments-api': true,
+      'ERROR Timeout after 12ms 40 calling x': true,
+      'ERROR Timeout after 1190 bytes calling x': true,
+      // Mining gives these other templates: more tokens, another word, no number, kept words.
+      'ERROR Timeout after 12ms calling a b c': false,
+      'ERROR Timeout before 12ms calling x': false,
+      'ERROR Timeout after soon calling x': false,
+      'ERROR [main] extra words - Timeout after 12ms calling x': false,
+    };
+    for (const [line, matches] of Object.entries(lines)) {
+      const tokens = tokenize(line);
+      const fits =
+        tokens.length === template.length &&
+        tokens.every((token, i) => template[i] === '<*>' || template[i] === token);
+      expect([line, fits]).toEqual([line, matches]);
+      expect([line, regex.test(line)]).toEqual([line, matches]);
+    }
     // The template runs to the end of the line.
     expect(new RegExp(templateRegex(['disk', 'full'])!).test('disk full on /dev/sda1')).toBe(false);
   });
@@ -73,13 +84,14 @@ describe('templateRegex', () => {
     expect([wide, specific].sort(bySpecificity)).toEqual([specific, wide]);
   });
 
-  it('reads every realistic line back to the template it was mined into, and nothing else', () => {
+  it('reads realistic lines back to the template they were mined into, and nothing else', () => {
     const lines = [...generateRealisticLines(4000, 11)].filter(
       (line) => !line.includes('\n') && !line.startsWith('{'),
     );
     const result = roundTrip(lines);
     expect(result.templates).toBeGreaterThan(100);
     expect(result.wrong).toEqual([]);
-    expect(result.matched).toBe(lines.length);
+    // A value a regex does not take is read and mined: a few are, never one in a hundred.
+    expect(result.matched).toBeGreaterThan(lines.length * 0.99);
   });
 });

@@ -84,7 +84,7 @@ export async function readCounted(
   }
   const learned: Learned[] = first.events.map((event) => ({ event, slot: miner.learn(event) }));
   for (let round = 1; ; round++) {
-    const branches = preciseBranches(learned, miner, counting.patternBudget);
+    const branches = preciseBranches(learned, miner, counting);
     const pattern = branches.length > 0 ? alternation(branchBodies(branches)) : undefined;
     const [counts, unmatched] = await Promise.all([
       pattern
@@ -108,11 +108,8 @@ export async function readCounted(
     }
     const regex = pattern ? new RegExp(pattern) : undefined;
     for (const { event, slot } of learned) {
-      if (
-        regex &&
-        !isMultiLine(event.message) &&
-        matchedGroup(regex, event.message) !== undefined
-      ) {
+      const text = counting.textOf(event.message);
+      if (regex && text !== undefined && matchedGroup(regex, text) !== undefined) {
         miner.describe(window, event, slot);
       }
     }
@@ -142,10 +139,6 @@ function sumOf(counts: Record<string, number>): number {
   return Object.values(counts).reduce((sum, n) => sum + n, 0);
 }
 
-function isMultiLine(message: string): boolean {
-  return message.includes('\n') || message.includes('\r');
-}
-
 function branchBodies(branches: Branch[]): Array<{ index: number; body: string }> {
   return branches.map((branch) => ({ index: Number(branch.group.slice(1)), body: branch.body }));
 }
@@ -155,11 +148,17 @@ function branchBodies(branches: Branch[]): Array<{ index: number; body: string }
  * the order of an alternation (most literal first), without any that takes a mined line of
  * another signature.
  */
-function preciseBranches(learned: Learned[], miner: CountingMiner, budget: number): Branch[] {
+function preciseBranches(
+  learned: Learned[],
+  miner: CountingMiner,
+  counting: ServerCounting,
+): Branch[] {
+  const budget = counting.patternBudget;
+  const texts = learned.map(({ event }) => counting.textOf(event.message));
   const lines = new Map<number, number>();
-  for (const { event, slot } of learned) {
-    if (!isMultiLine(event.message)) lines.set(slot, (lines.get(slot) ?? 0) + 1);
-  }
+  learned.forEach(({ slot }, i) => {
+    if (texts[i] !== undefined) lines.set(slot, (lines.get(slot) ?? 0) + 1);
+  });
   const templates = new Map([...lines.keys()].map((slot) => [slot, miner.slotTemplate(slot)]));
   const candidates: Branch[] = [];
   const bodies = new Set<string>();
@@ -185,9 +184,10 @@ function preciseBranches(learned: Learned[], miner: CountingMiner, budget: numbe
     if (branches.length === 0) return branches;
     const regex = new RegExp(alternation(branchBodies(branches)));
     const wrong = new Set<string>();
-    for (const { event, slot } of learned) {
-      if (isMultiLine(event.message)) continue;
-      const index = matchedGroup(regex, event.message);
+    for (const [i, { slot }] of learned.entries()) {
+      const text = texts[i];
+      if (text === undefined) continue;
+      const index = matchedGroup(regex, text);
       if (index === undefined || index === slot) continue;
       if (!sameSignature(templates.get(index)!, templates.get(slot) ?? miner.slotTemplate(slot))) {
         wrong.add(`s${index}`);

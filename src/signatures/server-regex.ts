@@ -12,20 +12,54 @@ import { isVariableToken } from './mask.js';
 import { escapeRegex } from '../text.js';
 
 /** `<NUM>`, `<*>`, `<TS>`: what a mask or a wildcard put in place of a value. */
-const PLACEHOLDER = /<[A-Z*]+>/g;
+const PLACEHOLDER = /(<[A-Z*]+>)/;
+
+const HEX_DIGIT = '[0-9a-fA-F]';
+const UNIT = '(?:ns|us|ms|s|m|h|[KMGT]i?B|B|%)';
+const SPACED_UNIT = '(?:bytes|[KMGT]i?B|B|sec|secs|seconds|ms|minutes|mins|hours)';
+/**
+ * What each placeholder stands for, narrower than what its mask takes where that is cheap: a
+ * regex must never take a value that masks otherwise (a hex id that reads as `<ID>` widens the
+ * template on the paging path), while a value it misses is only read and mined.
+ */
+const VALUES: Readonly<Record<string, string>> = {
+  // With its unit; a size or a duration may have it after a space: `1190 bytes (1.16 KB)`.
+  '<NUM>': `-?(?:[0-9]{1,7}|1[0-9]{9}|1[0-9]{12})(?:\\.[0-9]+)?${UNIT}?(?: ${SPACED_UNIT}(?: \\([0-9]+(?:\\.[0-9]+)? [KMGT]?B\\))?)?`,
+  // 0x…; 8 or 9 digits; a digit first and a letter later; or letters, digits and a letter
+  // again: never letters followed by digits alone, which is an <ID>, nor an epoch time.
+  '<HEX>': `0x${HEX_DIGIT}+|[0-9]{8,9}|[0-9]+[a-fA-F]${HEX_DIGIT}*|[a-fA-F]+[0-9]+[a-fA-F]${HEX_DIGIT}*`,
+  '<UUID>': `${HEX_DIGIT}{8}-${HEX_DIGIT}{4}-${HEX_DIGIT}{4}-${HEX_DIGIT}{4}-${HEX_DIGIT}{12}`,
+  '<IP>':
+    '[0-9]{1,3}(?:\\.[0-9]{1,3}){3}(?::[0-9]{1,5})?|[0-9a-fA-F]{0,4}(?::[0-9a-fA-F]{0,4}){2,7}',
+  '<TIME>': '[0-9]{2}:[0-9]{2}(?::[0-9]{2})?(?:[.,][0-9]+)?',
+  // Identifiers around a long number; after a pod's deployment, its generated part.
+  '<ID>': '[A-Za-z][A-Za-z_]*[-_]{0,2}[0-9]{4,}(?:[-_.][A-Za-z0-9]+)*|[a-z0-9]{6,10}-[a-z0-9]{5}',
+  '<EMAIL>': '[A-Za-z0-9_.+-]+@[A-Za-z0-9_-]+(?:\\.[A-Za-z0-9_-]+)+',
+  '<STR>': `'[^'\\s]*'|"[^"\\s]*"`,
+  '<HOST>': 'ip(?:-[0-9]{1,3}){4}(?:\\.[a-z0-9-]+)*|[A-Za-z0-9.-]+:[0-9]{1,5}',
+  '<BOOL>': 'true|false',
+  // Dates and times come in many shapes, some with spaces: one or more words with a digit.
+  '<TS>': '[^\\s]*[0-9][^\\s]*(?: +[^\\s]*[0-9][^\\s]*)*?',
+  // A word where the template's lines held different words: one word, any.
+  '<*>': '\\S+',
+};
+/** Anything else in angle brackets: a word. */
+const ANY_VALUE = '\\S+?';
 
 /**
- * One or more words: a variable token stands for a run of masked words (`<TS> <TIME>`), and for
- * the variables after it, which mining folded into it.
+ * Variables after a variable token, which mining folded into it (`<NUM> <NUM>` is one token):
+ * here only words that start with a digit and hold nothing but hex digits, separators and a unit.
  */
-const VARIABLE_RUN = '\\S+(?: +\\S+)*?';
-/** The variables after a variable token with text (`id=<NUM>,`), which mining folded into it. */
-const FOLLOWING_VARIABLES = '(?: +\\S+)*?';
+const FOLLOWING_VARIABLES = `(?: +[0-9][0-9a-fA-F.:,_-]*${UNIT}?)*?`;
+/**
+ * After the level word, the thread and logger mining drops (`[main] c.s.Cart -`, `Cart:`): up
+ * to two bracketed, dotted or plain names closed by a dash or by a name with a colon.
+ */
+const SKIPPED_HEADER =
+  '(?:(?: +(?:\\[[^\\]]*\\]|[A-Za-z0-9_.$]+)){1,2} +-| +(?:\\[[^\\]]*\\] +)?[A-Za-z0-9_.$@/-]+:)?';
 /** Where a template starts, after the header, and how it ends: it runs to the line's end. */
 const LINE_START = '(?:^|\\s)';
 const LINE_END = ' *$';
-/** A value inside a word (`user=<NUM>,`). */
-const VALUE = '\\S+?';
 
 /** One template's regex over a whole line; undefined for tokens no regex can stand for. */
 export function templateRegex(tokens: readonly string[], afterLevel = false): string | undefined {
@@ -33,25 +67,32 @@ export function templateRegex(tokens: readonly string[], afterLevel = false): st
   return body === undefined ? undefined : `${LINE_START}${body}${LINE_END}`;
 }
 
+/** A token's text, its placeholders as the values they stand for. */
+function tokenRegex(token: string): string {
+  return token
+    .split(PLACEHOLDER)
+    .map((part, i) => {
+      if (i % 2 === 0) return escapeRegex(part);
+      const value = VALUES[part];
+      return value === undefined ? ANY_VALUE : `(?:${value})`;
+    })
+    .join('');
+}
+
 /**
  * The regex of one template's tokens between where it starts and the line's end; undefined for
  * tokens no regex can stand for. With `afterLevel`, the first token is the header's level word,
- * and the thread, logger and ids that mining dropped after it may stand between it and the
- * message.
+ * and the thread and logger that mining dropped after it may stand between it and the message.
  */
 export function templateBody(tokens: readonly string[], afterLevel = false): string | undefined {
   if (tokens.length === 0) return undefined;
-  const parts = tokens.map((token) => {
-    if (!isVariableToken(token)) return token.split(PLACEHOLDER).map(escapeRegex).join(VALUE);
-    // Mining keeps one token of a run of variables (`<NUM>: <NUM>` is `<NUM>:`).
-    return token.replace(PLACEHOLDER, '') === ''
-      ? VARIABLE_RUN
-      : `${token.split(PLACEHOLDER).map(escapeRegex).join(VARIABLE_RUN)}${FOLLOWING_VARIABLES}`;
-  });
   // A template of placeholders alone says nothing a regex could hold on to.
   if (tokens.every((token) => isVariableToken(token))) return undefined;
+  const parts = tokens.map((token) =>
+    isVariableToken(token) ? `${tokenRegex(token)}${FOLLOWING_VARIABLES}` : tokenRegex(token),
+  );
   const [first, ...rest] = parts;
-  const skipped = afterLevel && rest.length > 0 ? '(?: +\\S+)*?' : '';
+  const skipped = afterLevel && rest.length > 0 ? SKIPPED_HEADER : '';
   return `${first}${skipped}${rest.map((part) => ` +${part}`).join('')}`;
 }
 

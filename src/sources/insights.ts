@@ -3,6 +3,7 @@
  * range, the lines a set of regexes matches per time bucket, and the choice between this path
  * and FilterLogEvents paging. The queries run through the shared QueryRunner.
  */
+import { MESSAGE_KEYS, STACK_KEYS } from '../json-message.js';
 import { errorMessage, formatCount } from '../text.js';
 import { insightsPredicate, regexLiteral } from './insights-filter.js';
 import { MAX_QUERY_CHARS, type QueryRunner } from './insights-query.js';
@@ -34,8 +35,23 @@ export const UNMATCHED_EVENTS = 5_000;
 /** Room left in a query for everything but the regexes: filters, fields, stats columns. */
 const QUERY_OVERHEAD_CHARS = 1_500;
 
-/** Events of a line that is more than one line: mined on the runner, never counted by regex. */
-const MULTI_LINE = '@message like /[\\r\\n]/';
+const field = (name: string) => `\`${name}\``;
+
+/**
+ * The fields a JSON event keeps its message in, in the order mining looks for them (Insights
+ * discovers a JSON event's fields, nested ones joined with dots); any other event is its text.
+ */
+const MESSAGE_FIELDS = MESSAGE_KEYS.filter((key) => key !== '@message');
+const TEXT = `coalesce(${MESSAGE_FIELDS.map(field).join(', ')}, @message)`;
+
+/**
+ * Events mined on the runner and never counted by a regex: more than one line (a trace), or a
+ * JSON event with a stack, which mining reads as message and trace.
+ */
+const READ_ON_RUNNER = [
+  '@message like /[\\r\\n]/',
+  ...STACK_KEYS.map((key) => `ispresent(${field(key)})`),
+].join(' or ');
 
 export interface InsightsCountingOptions {
   runner: QueryRunner;
@@ -117,7 +133,7 @@ export class InsightsCounting implements ServerCounting {
     signal?: AbortSignal,
   ): Promise<{ events: LogEvent[]; complete: boolean }> {
     const except = options.except
-      ? ` | filter ${MULTI_LINE} or @message not like ${regexLiteral(options.except)}`
+      ? ` | filter ${READ_ON_RUNNER} or ${TEXT} not like ${regexLiteral(options.except)}`
       : '';
     const { rows } = await this.query(
       range,
@@ -145,9 +161,10 @@ export class InsightsCounting implements ServerCounting {
     const columns = options.groups.map((group) => `count(${group}) as n${group}`).join(', ');
     const { rows } = await this.query(
       range,
-      `${this.where(range)} | filter not (${MULTI_LINE})` +
-        ` | parse @message ${regexLiteral(options.pattern)}` +
-        ` | fields floor((toMillis(@timestamp) - ${options.bucketsFrom}) / ${options.bucketMs}) as bucket` +
+      `${this.where(range)} | filter not (${READ_ON_RUNNER})` +
+        ` | fields ${TEXT} as line,` +
+        ` floor((toMillis(@timestamp) - ${options.bucketsFrom}) / ${options.bucketMs}) as bucket` +
+        ` | parse line ${regexLiteral(options.pattern)}` +
         ` | stats count(*) as events, ${columns} by bucket`,
       `counting the ${window} window`,
       signal,
@@ -159,6 +176,18 @@ export class InsightsCounting implements ServerCounting {
         options.groups.map((group) => [group, Number(row[`n${group}`] ?? 0)]),
       ),
     }));
+  }
+
+  textOf(message: string): string | undefined {
+    if (message.includes('\n') || message.includes('\r')) return undefined;
+    if (!message.trimStart().startsWith('{')) return message;
+    const fields = jsonFields(message);
+    if (STACK_KEYS.some((key) => fields.has(key))) return undefined;
+    for (const key of MESSAGE_FIELDS) {
+      const value = fields.get(key);
+      if (value !== undefined) return value;
+    }
+    return message;
   }
 
   /** The error events of the range, cut to its milliseconds: StartQuery takes whole seconds. */
@@ -183,4 +212,31 @@ export class InsightsCounting implements ServerCounting {
     this.scanned.recordsScanned += statistics.recordsScanned;
     return { rows };
   }
+}
+
+/**
+ * A JSON event's fields as Insights discovers them: keys of nested objects joined with dots,
+ * strings, numbers and booleans as text; none when the event is not a JSON object.
+ */
+function jsonFields(message: string): Map<string, string> {
+  const fields = new Map<string, string>();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(message);
+  } catch {
+    return fields;
+  }
+  const walk = (value: unknown, path: string): void => {
+    if (value === null || value === undefined) return;
+    if (typeof value === 'object') {
+      for (const [key, inner] of Object.entries(value)) walk(inner, path ? `${path}.${key}` : key);
+    } else if (
+      path &&
+      (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+    ) {
+      fields.set(path, String(value));
+    }
+  };
+  walk(parsed, '');
+  return fields;
 }

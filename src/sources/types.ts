@@ -72,6 +72,12 @@ export interface ServerCounting {
     options: { pattern: string; groups: readonly string[]; bucketsFrom: number; bucketMs: number },
     signal?: AbortSignal,
   ): Promise<BucketCounts[]>;
+  /**
+   * The text the regexes of `countMatches` and `except` are matched against in an event: the
+   * message field of a JSON event, else the event; undefined for events always read and mined
+   * (more than one line, or a JSON event with a stack).
+   */
+  textOf(message: string): string | undefined;
   /** Characters the pattern of `countMatches` and the `except` of `firstEvents` may take. */
   readonly patternBudget: number;
   /** Events read first, to learn templates from, and unmatched events read per round. */
