@@ -1,12 +1,16 @@
 /**
  * The action against 500k error events in one log group (3 streams) served by the local fake of
  * CloudWatch Logs: wall time and peak RSS of the whole bundled action (`node dist/index.js`,
- * started as a runner starts it), next to the time the bare AWS SDK takes to page through the
- * same events under the same request pacing (5 requests/s), in the same run.
- * Usage: npm run bench:cloudwatch  (uses the committed dist/; EVENTS=... to change the count)
+ * started as a runner starts it) paging with FilterLogEvents, next to the time the bare AWS SDK
+ * takes to page through the same events under the same request pacing (5 requests/s), in the
+ * same run. Then the action counting with Logs Insights (`source: insights`) on the same 500k
+ * events, whose counts must agree with paging's within 1% per signature, and on 100k to 10M
+ * events, whose CPU time and peak RSS must stay within 2x of each other.
+ * Usage: npm run bench:cloudwatch  (uses the committed dist/; EVENTS=... to change the paged
+ * count, INSIGHTS_EVENTS=100000,1000000 for the Insights rows)
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
@@ -15,6 +19,11 @@ import { createRateLimiter, DEFAULT_REQUESTS_PER_SECOND } from '../src/sources/c
 import { startFakeCloudWatch, type FakeEvent } from '../__tests__/fakes/cloudwatch.js';
 
 const TOTAL = Number(process.env.EVENTS ?? 500_000);
+const INSIGHTS_TOTALS = (process.env.INSIGHTS_EVENTS ?? '100000,1000000,10000000')
+  .split(',')
+  .map(Number);
+const TARGET_FLAT = 2;
+const TARGET_AGREEMENT = 0.01;
 const STREAMS = 3;
 /** The service returns at most 10,000 events or 1 MB a page: about 5,000 events this size. */
 const PAGE_SIZE = 5_000;
@@ -60,14 +69,14 @@ if (process.argv[2] === '--sdk-only') {
   process.exit(0);
 }
 
-/** Deterministic events, spread evenly over both windows, generated as they are paged. */
-function* generate(): Iterable<FakeEvent> {
+/** Deterministic events, spread evenly over both windows, generated as they are read. */
+function* generate(total: number): Iterable<FakeEvent> {
   const start = windows[0].start;
   const span = windows[1].end - start;
   let seed = 42;
   const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
-  for (let i = 0; i < TOTAL; i++) {
-    const timestamp = start + Math.floor((i * span) / TOTAL);
+  for (let i = 0; i < total; i++) {
+    const timestamp = start + Math.floor((i * span) / total);
     const id = next().toString(16).padStart(8, '0');
     const ms = 100 + (next() % 5000);
     const kind = next() % 100;
@@ -122,10 +131,98 @@ async function measure(
   return { code, wallMs, cpuMs: (user + system) * 1000, peakRssMb: kilobytes / 1024, stdout };
 }
 
+interface BenchReport {
+  verdict?: string;
+  events?: { baseline: number; after: number };
+  signatures?: Array<{ id: string; before: number; after: number }>;
+  sources?: { scanned?: { bytesScanned: number; queries: number } };
+}
+
+interface Run {
+  measured: Measured;
+  report: BenchReport;
+}
+
+const eventsOf = (report: BenchReport) =>
+  (report.events?.baseline ?? 0) + (report.events?.after ?? 0);
+
+let runs = 0;
+
+/** The bundled action on the fake at `url`, as a runner starts it. */
+async function runAction(source: 'filter' | 'insights', url: string): Promise<Run> {
+  const runDir = join(dir, `run-${++runs}`);
+  await mkdir(runDir);
+  const outputFile = join(runDir, 'output');
+  const eventFile = join(runDir, 'event.json');
+  await writeFile(outputFile, '');
+  await writeFile(eventFile, JSON.stringify({ after: 'abc1234' }));
+  const measured = await measure(
+    process.execPath,
+    [resolve('dist/index.js')],
+    {
+      ...awsEnv,
+      AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: url,
+      RUNNER_TEMP: runDir,
+      GITHUB_OUTPUT: outputFile,
+      GITHUB_EVENT_PATH: eventFile,
+      GITHUB_EVENT_NAME: 'push',
+      GITHUB_SHA: 'abc1234abc1234abc1234abc1234abc1234abcd',
+      'INPUT_LOG-GROUPS': GROUP,
+      'INPUT_DEPLOYED-AT': new Date(deployedAt).toISOString(),
+      INPUT_SOAK: '10m',
+      INPUT_BASELINE: '1h',
+      'INPUT_FAIL-ON': '',
+      INPUT_SOURCE: source,
+    },
+    runDir,
+  );
+  const report = JSON.parse(
+    await readFile(join(runDir, 'aftershock-report.json'), 'utf8').catch(() => '{}'),
+  ) as BenchReport;
+  return { measured, report };
+}
+
+function row(label: string, run: Run, requests: number): string[] {
+  const scanned = run.report.sources?.scanned;
+  return [
+    label,
+    eventsOf(run.report).toLocaleString('en-US'),
+    String(requests),
+    `${(run.measured.wallMs / 1000).toFixed(1)}s`,
+    `${(run.measured.cpuMs / 1000).toFixed(1)}s`,
+    `${run.measured.peakRssMb.toFixed(0)} MB`,
+    scanned ? `${(scanned.bytesScanned / 1e9).toFixed(2)} GB in ${scanned.queries} queries` : '',
+  ];
+}
+
+/** The signature whose counts differ most, as a share of its events on the paging path. */
+function worstDisagreement(
+  paged: BenchReport,
+  counted: BenchReport,
+): { id: string; share: number } {
+  const other = new Map((counted.signatures ?? []).map((s) => [s.id, s]));
+  let worst = { id: '(none)', share: 0 };
+  for (const signature of paged.signatures ?? []) {
+    const found = other.get(signature.id);
+    const total = signature.before + signature.after;
+    const off = found
+      ? Math.abs(found.before - signature.before) + Math.abs(found.after - signature.after)
+      : total;
+    const share = total > 0 ? off / total : 0;
+    if (share > worst.share) worst = { id: signature.id, share };
+  }
+  if (
+    (counted.signatures ?? []).some((s) => !(paged.signatures ?? []).some((p) => p.id === s.id))
+  ) {
+    worst = { id: 'a signature paging does not have', share: Math.max(worst.share, 1) };
+  }
+  return worst;
+}
+
 const dir = await mkdtemp(join(tmpdir(), 'aftershock-bench-'));
 const fake = await startFakeCloudWatch({
   // Every event is an error: the fake need not evaluate the pattern, the service would.
-  groups: { [GROUP]: { events: generate, match: () => true } },
+  groups: { [GROUP]: { events: () => generate(TOTAL), match: () => true } },
   pageSize: PAGE_SIZE,
 });
 const awsEnv = {
@@ -158,36 +255,14 @@ try {
   const sdkRequests = fake.requests.length;
   fake.requests.length = 0;
 
-  const outputFile = join(dir, 'output');
-  const eventFile = join(dir, 'event.json');
-  await writeFile(outputFile, '');
-  await writeFile(eventFile, JSON.stringify({ after: 'abc1234' }));
-  const action = await measure(
-    process.execPath,
-    [resolve('dist/index.js')],
-    {
-      ...awsEnv,
-      RUNNER_TEMP: dir,
-      GITHUB_OUTPUT: outputFile,
-      GITHUB_EVENT_PATH: eventFile,
-      GITHUB_EVENT_NAME: 'push',
-      GITHUB_SHA: 'abc1234abc1234abc1234abc1234abc1234abcd',
-      'INPUT_LOG-GROUPS': GROUP,
-      'INPUT_DEPLOYED-AT': new Date(deployedAt).toISOString(),
-      INPUT_SOAK: '10m',
-      INPUT_BASELINE: '1h',
-      'INPUT_FAIL-ON': '',
-    },
-    dir,
-  );
-  const report = JSON.parse(
-    await readFile(join(dir, 'aftershock-report.json'), 'utf8').catch(() => '{}'),
-  ) as { verdict?: string; events?: { baseline: number; after: number } };
-  const actionEvents = (report.events?.baseline ?? 0) + (report.events?.after ?? 0);
+  const paged = await runAction('filter', fake.url);
+  const pagedRequests = fake.requests.length;
+  const action = paged.measured;
+  const actionEvents = eventsOf(paged.report);
 
   const ratio = action.wallMs / sdkResult.ms;
   const rows = [
-    ['', 'events', 'requests', 'wall time', 'CPU time', 'peak RSS'],
+    ['', 'events', 'requests', 'wall time', 'CPU time', 'peak RSS', 'scanned'],
     [
       'bare SDK paging',
       sdkResult.events.toLocaleString('en-US'),
@@ -195,33 +270,67 @@ try {
       `${(sdkResult.ms / 1000).toFixed(1)}s (process ${(sdk.wallMs / 1000).toFixed(1)}s)`,
       `${(sdk.cpuMs / 1000).toFixed(1)}s`,
       `${sdk.peakRssMb.toFixed(0)} MB`,
+      '',
     ],
-    [
-      'action (node dist/index.js)',
-      actionEvents.toLocaleString('en-US'),
-      String(fake.requests.length),
-      `${(action.wallMs / 1000).toFixed(1)}s`,
-      `${(action.cpuMs / 1000).toFixed(1)}s`,
-      `${action.peakRssMb.toFixed(0)} MB`,
-    ],
+    row('action, source: filter', paged, pagedRequests),
   ];
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
-  for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(widths[i])).join('  '));
+
+  // Logs Insights on the same events: each signature's counts against paging's.
+  fake.requests.length = 0;
+  const counted = await runAction('insights', fake.url);
+  rows.push(row('action, source: insights', counted, fake.requests.length));
+  const disagreement = worstDisagreement(paged.report, counted.report);
+
+  // Logs Insights from 100k to 10M events: CPU time and memory stay flat.
+  const scale: Run[] = [];
+  for (const total of INSIGHTS_TOTALS) {
+    const big = await startFakeCloudWatch({
+      groups: { [GROUP]: { events: () => generate(total), match: () => true } },
+    });
+    try {
+      const run = await runAction('insights', big.url);
+      scale.push(run);
+      rows.push(row(`action, source: insights`, run, big.requests.length));
+    } finally {
+      await big.close();
+    }
+  }
+
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  for (const r of rows) console.log(r.map((cell, i) => cell.padEnd(widths[i])).join('  '));
   console.log(
-    `verdict ${report.verdict ?? '(none)'}, exit ${action.code}; action / SDK paging: ${ratio.toFixed(2)}x (target ≤ ${TARGET_RATIO}x), peak RSS ${action.peakRssMb.toFixed(0)} MB (target ≤ ${TARGET_RSS_MB} MB)`,
+    `verdict ${paged.report.verdict ?? '(none)'}, exit ${action.code}; action / SDK paging: ${ratio.toFixed(2)}x (target ≤ ${TARGET_RATIO}x), peak RSS ${action.peakRssMb.toFixed(0)} MB (target ≤ ${TARGET_RSS_MB} MB)`,
   );
   // The SDK process runs under tsx, whose start costs CPU too: a floor on the high side.
   console.log(
     `CPU time, which no pacing hides: action / bare SDK ${(action.cpuMs / sdk.cpuMs).toFixed(2)}x (target ≤ ${TARGET_RATIO}x)`,
+  );
+  console.log(
+    `Logs Insights against paging on the same events: verdict ${counted.report.verdict ?? '(none)'}, worst signature off by ${(disagreement.share * 100).toFixed(2)}% (${disagreement.id}; target ≤ ${TARGET_AGREEMENT * 100}%)`,
+  );
+  const spread = (values: number[]) => Math.max(...values) / Math.min(...values);
+  const cpuSpread = spread(scale.map((run) => run.measured.cpuMs));
+  const rssSpread = spread(scale.map((run) => run.measured.peakRssMb));
+  console.log(
+    `Logs Insights from ${INSIGHTS_TOTALS[0].toLocaleString('en-US')} to ${INSIGHTS_TOTALS.at(-1)!.toLocaleString('en-US')} events: CPU time within ${cpuSpread.toFixed(2)}x, peak RSS within ${rssSpread.toFixed(2)}x (target ≤ ${TARGET_FLAT}x)`,
   );
   const ok =
     action.code === 0 &&
     actionEvents === TOTAL &&
     sdkResult.events === TOTAL &&
     ratio <= TARGET_RATIO &&
-    action.peakRssMb <= TARGET_RSS_MB;
+    action.peakRssMb <= TARGET_RSS_MB &&
+    counted.measured.code === 0 &&
+    counted.report.verdict === paged.report.verdict &&
+    disagreement.share <= TARGET_AGREEMENT &&
+    scale.every((run, i) => eventsOf(run.report) === INSIGHTS_TOTALS[i]) &&
+    cpuSpread <= TARGET_FLAT &&
+    rssSpread <= TARGET_FLAT;
   if (!ok) {
-    if (action.code !== 0) console.log(action.stdout.split('\n').slice(-15).join('\n'));
+    for (const run of [paged, counted, ...scale]) {
+      if (run.measured.code !== 0)
+        console.log(run.measured.stdout.split('\n').slice(-15).join('\n'));
+    }
     process.exitCode = 1;
   }
 } finally {

@@ -128,6 +128,88 @@ describe('the bundled action on the paging of the service', () => {
   });
 });
 
+/**
+ * More events than Logs Insights reads first in each window: steady timeouts, JSON errors and
+ * disk warnings, and after the deploy a new exception.
+ */
+function busy(): FakeEvent[] {
+  const result: FakeEvent[] = [];
+  let i = 0;
+  for (let t = deployedAt - 60 * MINUTE; t < deployedAt + 10 * MINUTE; t += 400, i++) {
+    const id = ((i * 2654435761) % 2 ** 32).toString(16).padStart(8, '0');
+    const message = [
+      `ERROR PaymentClient - gateway timed out after ${100 + (i % 4000)}ms for order ${i} trace=${id}`,
+      `{"level":"error","msg":"upstream returned 503 after ${i % 900}ms","request_id":"${id}"}`,
+      `WARN DiskMonitor - disk /data at ${50 + (i % 40)}% on ip-10-0-${i % 200}-${i % 250}.eu-west-1.compute.internal`,
+    ][i % 3];
+    result.push({ timestamp: t, message, logStream: `web/${i % 3}` });
+    if (t >= deployedAt + MINUTE && i % 10 === 0) {
+      result.push({
+        timestamp: t + 1,
+        message: `ERROR CartService - java.lang.NullPointerException: coupon is null for cart ${i}`,
+        logStream: `web/${(i + 1) % 3}`,
+      });
+    }
+  }
+  return result;
+}
+
+interface CountedReport {
+  verdict: string;
+  events: { baseline: number; after: number };
+  signatures: Array<{ id: string; before: number; after: number; status: string }>;
+  sources: {
+    paths: Array<{ source: string; path: string; reason: string }>;
+    scanned?: { bytesScanned: number; queries: number };
+  };
+  notes: string[];
+}
+
+describe('the bundled action counting with Logs Insights', () => {
+  it('gives the verdict, signatures and counts of paging, and shows what it scanned', async () => {
+    const cw = await fake({ groups: { '/ecs/api': { events: busy() } } });
+    const paged = await runAction(cw.url, { 'log-groups': '/ecs/api', source: 'filter' });
+    const pagedRequests = cw.requests.length;
+    const counted = await runAction(cw.url, { 'log-groups': '/ecs/api', source: 'insights' });
+    const read = async (run: typeof paged) =>
+      JSON.parse(await readFile(run.outputs.report, 'utf8')) as CountedReport;
+    const [byPaging, byInsights] = [await read(paged), await read(counted)];
+    expect(byInsights.verdict).toBe('regression');
+    expect(byInsights.verdict).toBe(byPaging.verdict);
+    expect(byInsights.events).toEqual(byPaging.events);
+    const counts = (report: CountedReport) =>
+      report.signatures.map(({ id, before, after, status }) => ({ id, before, after, status }));
+    expect(counts(byInsights)).toEqual(counts(byPaging));
+    expect(byInsights.sources.paths).toEqual([
+      { source: '/ecs/api', path: 'insights', reason: 'source: insights' },
+    ]);
+    expect(byInsights.notes).toContain('/ecs/api: counted by Logs Insights (source: insights)');
+    expect(byInsights.sources.scanned?.bytesScanned).toBeGreaterThan(0);
+    expect(counted.summary).toMatch(/\d\.\d MB scanned by Logs Insights, (<\$0\.0001|\$0\.\d{4})/);
+    // The service counted: a count query ran, and no window was paged (the lines around the
+    // flagged example are still read from its stream).
+    const pages = cw.requests
+      .slice(pagedRequests)
+      .filter((request) => request.operation === 'FilterLogEvents');
+    expect(pages.every((request) => Array.isArray(request.body.logStreamNames))).toBe(true);
+    expect(cw.queries.some((query) => query.queryString.includes('| parse line'))).toBe(true);
+  });
+
+  it('with source auto, pages when the role may not run Insights queries, and says why', async () => {
+    const cw = await fake({
+      groups: { '/ecs/api': { events: incident() } },
+      insights: { error: 'AccessDenied' },
+    });
+    const result = await runAction(cw.url, { 'log-groups': '/ecs/api', 'fail-on': '' });
+    expect(result.outputs.verdict).toBe('regression');
+    const report = JSON.parse(await readFile(result.outputs.report, 'utf8')) as CountedReport;
+    expect(report.sources.paths[0]).toMatchObject({ source: '/ecs/api', path: 'filter' });
+    const note = report.notes.find((line) => line.startsWith('/ecs/api: paged')) ?? '';
+    expect(note).toMatch(/source: auto, Logs Insights could not count the baseline/);
+    expect(note).toContain('logs:StartQuery, logs:GetQueryResults, logs:StopQuery');
+  });
+});
+
 function runAction(endpoint: string, inputs: Record<string, string>) {
   return runBundledAction({ workdir, endpoint, deployedAt, inputs });
 }

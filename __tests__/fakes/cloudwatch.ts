@@ -21,16 +21,18 @@
  *   or ARNs; exactly one of the three), `startTime` and `endTime` in epoch seconds, both inclusive
  *   (an event at ms t is in range when startTime*1000 <= t <= endTime*1000+999), `queryString`
  *   (at most 10,000 characters) and `limit` (1..10,000; replaces the query's own `limit`). The
- *   query is parsed and evaluated for real by `insights-query.ts`, at once, over the groups'
- *   events merged in timestamp order; a syntax error answers MalformedQueryException with the
+ *   query is parsed at once and evaluated for real by `insights-query.ts` in the background
+ *   (the answer does not wait for the scan), over the groups' events merged in timestamp
+ *   order; a syntax error answers MalformedQueryException with the
  *   reason, an unknown group ResourceNotFoundException, more than `maxConcurrentQueries` queries
  *   Scheduled or Running LimitExceededException. Answers `{queryId}`.
  * - GetQueryResults: `{queryId}`. The first `pollsUntilComplete` calls answer Scheduled, then
- *   Running, with no results; later calls answer Complete with the rows (all values strings) and
+ *   Running, with no results, and so do later calls until the scan is done; then Complete with
+ *   the rows (all values strings) and
  *   statistics (`recordsMatched`, `recordsScanned`, `bytesScanned`: the UTF-8 bytes of the
  *   scanned messages plus 30 per event). `neverComplete` keeps it Running, `fail` ends it Failed.
  * - StopQuery: `{queryId}`; `{success: true}` for a Scheduled or Running query (it becomes
- *   Cancelled), else InvalidParameterException. Every query is listed in `queries`.
+ *   Cancelled and its scan stops), else InvalidParameterException. Every query is listed in `queries`.
  * - anything else: 400 UnknownOperationException.
  *
  * Events of a group are an array, or a function returning an iterable (e.g. a generator), so
@@ -45,7 +47,12 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { parseQuery, runQuery, type QueryEvent, type QueryResult } from './insights-query.js';
+import {
+  parseQuery,
+  runQueryInBackground,
+  type QueryEvent,
+  type QueryResult,
+} from './insights-query.js';
 
 export interface FakeEvent {
   timestamp: number;
@@ -109,6 +116,8 @@ export interface FakeInsightsOptions {
   neverComplete?: boolean;
   /** Queries end Failed instead of Complete. */
   fail?: boolean;
+  /** Every StartQuery answers this error: a role without the Insights permissions. */
+  error?: FakeError;
 }
 
 export type FakeQueryStatus =
@@ -170,7 +179,14 @@ export async function startFakeCloudWatch(
   const insights = options.insights ?? {};
   const queries: FakeQuery[] = [];
   /** Per query id: the evaluated result and how many GetQueryResults calls it answered. */
-  const queryState = new Map<string, { query: FakeQuery; result: QueryResult; polls: number }>();
+  interface QueryState {
+    query: FakeQuery;
+    polls: number;
+    /** Set once the background evaluation is done. */
+    result?: QueryResult;
+    error?: unknown;
+  }
+  const queryState = new Map<string, QueryState>();
 
   const arnOf = (name: string) => `arn:aws:logs:${region}:${accountId}:log-group:${name}`;
 
@@ -287,7 +303,7 @@ export async function startFakeCloudWatch(
       );
     }
     for (const name of names) {
-      const { error } = groups[name];
+      const error = groups[name].error ?? insights.error;
       if (error) throw toServiceError(error, arnOf(name));
     }
     const running = queries.filter((q) => q.status === 'Scheduled' || q.status === 'Running');
@@ -310,12 +326,6 @@ export async function startFakeCloudWatch(
         ? endMs
         : Math.min(endMs, Date.now() - options.visibleAfterMs);
     const events = mergeByTime(names.map((name) => groupEvents(name, groups[name].events ?? [])));
-    const result = runQuery(
-      parsed,
-      events,
-      { startMs: startTime * 1000, endMs: visibleEnd },
-      { limit: typeof limit === 'number' ? limit : undefined },
-    );
     const query: FakeQuery = {
       queryId: randomUUID(),
       queryString,
@@ -326,7 +336,18 @@ export async function startFakeCloudWatch(
       stopped: false,
     };
     queries.push(query);
-    queryState.set(query.queryId, { query, result, polls: 0 });
+    const state: QueryState = { query, polls: 0 };
+    queryState.set(query.queryId, state);
+    // The service answers at once and scans in the background.
+    runQueryInBackground(
+      parsed,
+      events,
+      { startMs: startTime * 1000, endMs: visibleEnd },
+      { limit: typeof limit === 'number' ? limit : undefined, stopped: () => query.stopped },
+    ).then(
+      (result) => (state.result = result),
+      (error: unknown) => (state.error = error),
+    );
     return { queryId: query.queryId };
   }
 
@@ -338,17 +359,20 @@ export async function startFakeCloudWatch(
 
   function getQueryResults(body: Record<string, unknown>): unknown {
     const state = knownQuery(body);
-    const { query, result } = state;
+    const { query } = state;
     if (query.status === 'Scheduled' || query.status === 'Running') {
       state.polls++;
       const waits = insights.pollsUntilComplete ?? 1;
-      if (state.polls <= waits || insights.neverComplete) {
+      if (state.error !== undefined) {
+        query.status = 'Failed';
+      } else if (state.polls <= waits || insights.neverComplete || !state.result) {
         query.status = state.polls === 1 && waits > 0 ? 'Scheduled' : 'Running';
       } else {
         query.status = insights.fail ? 'Failed' : 'Complete';
       }
     }
-    const complete = query.status === 'Complete';
+    const result = state.result;
+    const complete = query.status === 'Complete' && result !== undefined;
     return {
       status: query.status,
       results: complete ? result.rows : [],

@@ -1161,12 +1161,49 @@ export function runQuery(
   range: QueryRange,
   options: RunOptions = {},
 ): QueryResult {
+  const steps = evaluation(query, events, range, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** Events between two turns of the event loop when a query runs in the background. */
+const EVENTS_PER_TURN = 20_000;
+
+/**
+ * The same evaluation in the background, as the service runs a query: it yields to the event
+ * loop every EVENTS_PER_TURN events, and ends early (undefined) once `stopped` says so.
+ */
+export async function runQueryInBackground(
+  query: Query,
+  events: Iterable<QueryEvent>,
+  range: QueryRange,
+  options: RunOptions & { stopped: () => boolean },
+): Promise<QueryResult | undefined> {
+  const steps = evaluation(query, events, range, options);
+  for (;;) {
+    if (options.stopped()) return undefined;
+    const step = steps.next();
+    if (step.done) return step.value;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+function* evaluation(
+  query: Query,
+  events: Iterable<QueryEvent>,
+  range: QueryRange,
+  options: RunOptions,
+): Generator<void, QueryResult> {
   const commands =
     options.limit === undefined ? query.commands : query.commands.filter((c) => c.kind !== 'limit');
   const { head, collect, counter } = buildPipeline(commands, options.limit ?? MAX_ROWS);
   let recordsScanned = 0;
   let bytesScanned = 0;
+  let seen = 0;
   for (const event of events) {
+    if (++seen % EVENTS_PER_TURN === 0) yield;
     if (event.timestamp < range.startMs) continue;
     if (event.timestamp > range.endMs) break;
     bytesScanned += Buffer.byteLength(event.message, 'utf8') + METADATA_BYTES;
