@@ -116,6 +116,8 @@ export interface FakeInsightsOptions {
   neverComplete?: boolean;
   /** Queries end Failed instead of Complete. */
   fail?: boolean;
+  /** Queries whose text this is true of end Failed at their first poll. */
+  failIf?: (queryString: string) => boolean;
   /** Every StartQuery answers this error: a role without the Insights permissions. */
   error?: FakeError;
 }
@@ -363,7 +365,7 @@ export async function startFakeCloudWatch(
     if (query.status === 'Scheduled' || query.status === 'Running') {
       state.polls++;
       const waits = insights.pollsUntilComplete ?? 1;
-      if (state.error !== undefined) {
+      if (state.error !== undefined || insights.failIf?.(query.queryString)) {
         query.status = 'Failed';
       } else if (state.polls <= waits || insights.neverComplete || !state.result) {
         query.status = state.polls === 1 && waits > 0 ? 'Scheduled' : 'Running';

@@ -12,6 +12,7 @@ import { readRecords } from '../../src/sources/records.js';
 import { cascadeEvents } from '../../__fixtures__/cascade.js';
 import { failureEvents } from '../../__fixtures__/failures.js';
 import { compare } from '../../src/compare/index.js';
+import { sourceNotes } from '../../src/compare/wording.js';
 import { mineSignatures, type MinedSignatures, type Windows } from '../../src/signatures/index.js';
 import { createCloudWatchSources } from '../../src/sources/cloudwatch.js';
 import { QueryRunner } from '../../src/sources/insights-query.js';
@@ -294,10 +295,17 @@ describe('counting on the service side (Logs Insights through the fake)', () => 
     fake = await startFakeCloudWatch({ groups: { app: { events: realistic(3000) } } });
     const paged = await mine(fake.url, 'filter');
     const counted = await mine(fake.url, 'insights', { firstEvents: 200, unmatchedEvents: 200 });
-    expect(counted.truncated).toContainEqual(
-      expect.objectContaining({ source: 'app', window: 'baseline', maxEvents: 200 }),
-    );
+    const cut = counted.truncated.find((truncation) => truncation.window === 'baseline');
+    expect(cut).toMatchObject({ source: 'app', maxEvents: 200 });
+    expect(cut?.unread).toBeGreaterThan(0);
+    // Counts that cover the whole window, short by what was not read: never a shorter span.
+    expect(cut?.lastTimestamp).toBeUndefined();
     expect(counted.eventsRead.baseline).toBeLessThan(paged.eventsRead.baseline);
+    expect(counted.eventsRead.baseline + (cut?.unread ?? 0)).toBeLessThanOrEqual(
+      paged.eventsRead.baseline,
+    );
+    const note = sourceNotes(counted).find((line) => line.includes('baseline window')) ?? '';
+    expect(note).toMatch(/^app: in the baseline window, at least [\d,]+ events fit no template/);
   });
 
   it('reads every event when the first read holds them all', async () => {
@@ -316,5 +324,22 @@ describe('counting on the service side (Logs Insights through the fake)', () => 
       /source: auto, \d+ error events in the baseline, fewer than 100,000/,
     );
     expect(mined.eventsRead.after).toBeGreaterThan(0);
+  });
+
+  it('stops the query reading the unmatched lines when the count fails, and names the failure', async () => {
+    fake = await startFakeCloudWatch({
+      groups: { app: { events: await demoEvents() } },
+      insights: { pollsUntilComplete: 5, failIf: (query) => query.includes('| parse line') },
+    });
+    const mined = await mine(fake.url, 'insights', { firstEvents: 30, unmatchedEvents: 60 });
+    expect(mined.failures).toEqual([
+      expect.objectContaining({
+        source: 'app',
+        kind: 'read',
+        message: expect.stringMatching(/counting the baseline window: the query ended Failed/),
+      }),
+    ]);
+    const unmatched = fake.queries.find((q) => q.queryString.includes(' not like /'));
+    expect(unmatched).toMatchObject({ stopped: true, status: 'Cancelled' });
   });
 });

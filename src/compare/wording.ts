@@ -1,6 +1,6 @@
 /** The comparison in words a person can check by hand: why a signature was flagged, the notes. */
 import type { MinedSignatures, Signature } from '../signatures/index.js';
-import { formatDuration } from '../text.js';
+import { formatCount, formatDuration } from '../text.js';
 import type { Burstiness } from './bursts.js';
 import { MIN_TREND_SIGNATURES, type Trend } from './traffic.js';
 import type { CompareOptions, Exposure, Finding, Test } from './types.js';
@@ -75,6 +75,12 @@ export function sourceNotes(mined: MinedSignatures): string[] {
   const failed = mined.failures.map((failure) => failure.source);
   if (failed.length > 0) notes.push(`Could not read ${failed.join(', ')}: not included.`);
   for (const cut of mined.truncated ?? []) {
+    if (cut.unread !== undefined) {
+      notes.push(
+        `${cut.source}: in the ${cut.window} window, at least ${formatCount(cut.unread)} events fit no template Logs Insights could count and were not read; the counts of the signatures they belong to are lower bounds.`,
+      );
+      continue;
+    }
     notes.push(
       `${cut.source}: the ${cut.window} window was cut at ${cut.maxEvents} events (max-events)` +
         (cut.lastTimestamp !== undefined

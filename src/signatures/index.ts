@@ -92,6 +92,11 @@ export interface Truncation {
   maxEvents: number;
   /** The latest timestamp read before the cut: the counts cover the window up to here. */
   lastTimestamp?: number;
+  /**
+   * Counting with Logs Insights: at least this many events no template's regex matched were
+   * left unread. The counts cover the whole window, short by these events.
+   */
+  unread?: number;
 }
 
 export interface MineOptions extends MinerOptions {
@@ -333,7 +338,7 @@ class SourceMining {
         source: this.source.name,
         window,
         maxEvents: counting.reads.unmatched,
-        ...(read.cut.lastTimestamp !== undefined && { lastTimestamp: read.cut.lastTimestamp }),
+        unread: read.cut.unread,
       });
     }
   }

@@ -54,8 +54,8 @@ export interface CountingPlan {
 
 export interface CountedRead {
   rounds: number;
-  /** Set when the last round still left unmatched lines unread: the latest read time. */
-  cut?: { unread: number; lastTimestamp?: number };
+  /** Set when the last round left lines no regex matched unread: at least how many. */
+  cut?: { unread: number };
 }
 
 interface Learned {
@@ -86,22 +86,33 @@ export async function readCounted(
   for (let round = 1; ; round++) {
     const branches = preciseBranches(learned, miner, counting);
     const pattern = branches.length > 0 ? alternation(branchBodies(branches)) : undefined;
-    const [counts, unmatched] = await Promise.all([
-      pattern
-        ? counting.countMatches(
-            window,
-            range,
-            { pattern, groups: branches.map((b) => b.group), ...plan },
-            signal,
-          )
-        : Promise.resolve<BucketCounts[]>([]),
-      counting.firstEvents(
-        window,
-        range,
-        { limit: counting.reads.unmatched, except: pattern },
-        signal,
-      ),
-    ]);
+    // When one of the two queries fails, the other is stopped, and waited for: it would scan,
+    // and bill, for nothing, and the run may end before its StopQuery is sent.
+    const sibling = new AbortController();
+    const both = signal ? AbortSignal.any([signal, sibling.signal]) : sibling.signal;
+    const countQuery = pattern
+      ? counting.countMatches(
+          window,
+          range,
+          { pattern, groups: branches.map((b) => b.group), ...plan },
+          both,
+        )
+      : Promise.resolve<BucketCounts[]>([]);
+    const reading = counting.firstEvents(
+      window,
+      range,
+      { limit: counting.reads.unmatched, except: pattern },
+      both,
+    );
+    let counts: BucketCounts[];
+    let unmatched: { events: LogEvent[]; complete: boolean };
+    try {
+      [counts, unmatched] = await Promise.all([countQuery, reading]);
+    } catch (error) {
+      sibling.abort(error);
+      await Promise.allSettled([countQuery, reading]);
+      throw error;
+    }
     if (!unmatched.complete && round < MAX_ROUNDS) {
       for (const event of unmatched.events) learned.push({ event, slot: miner.learn(event) });
       continue;
@@ -124,14 +135,7 @@ export async function readCounted(
     if (unmatched.complete) return { rounds: round };
     const matched = counts.reduce((sum, row) => sum + sumOf(row.matched), 0);
     const all = counts.reduce((sum, row) => sum + row.events, 0);
-    const lastTimestamp = unmatched.events.at(-1)?.timestamp;
-    return {
-      rounds: round,
-      cut: {
-        unread: Math.max(0, all - matched - unmatched.events.length),
-        ...(lastTimestamp !== undefined && { lastTimestamp }),
-      },
-    };
+    return { rounds: round, cut: { unread: Math.max(0, all - matched - unmatched.events.length) } };
   }
 }
 
