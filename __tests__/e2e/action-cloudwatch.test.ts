@@ -8,36 +8,19 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { busyService, paymentIncident } from '../../__fixtures__/scenarios.js';
 import { ACTION, runBundledAction } from '../helpers/run-action.js';
 import {
   startFakeCloudWatch,
   type FakeCloudWatch,
   type FakeCloudWatchOptions,
-  type FakeEvent,
 } from '../fakes/cloudwatch.js';
 
 const MINUTE = 60_000;
 const deployedAt = Date.now() - 30 * MINUTE;
 
-/** Steady timeouts in both windows, and after the deploy a new exception, over three streams. */
-function incident(): FakeEvent[] {
-  const result: FakeEvent[] = [];
-  for (let t = deployedAt - 60 * MINUTE, i = 0; t < deployedAt + 10 * MINUTE; t += 20_000, i++) {
-    result.push({
-      timestamp: t,
-      message: `ERROR PaymentClient - gateway timed out after ${3000 + i}ms`,
-      logStream: `web/${i % 3}`,
-    });
-    if (t >= deployedAt + MINUTE && i % 2 === 0) {
-      result.push({
-        timestamp: t + 1,
-        message: `ERROR CartService - java.lang.NullPointerException: coupon is null for cart ${i}`,
-        logStream: `web/${(i + 1) % 3}`,
-      });
-    }
-  }
-  return result;
-}
+const incident = () => paymentIncident(deployedAt);
+const busy = () => busyService(deployedAt);
 
 let workdir: string;
 const fakes: FakeCloudWatch[] = [];
@@ -127,32 +110,6 @@ describe('the bundled action on the paging of the service', () => {
     expect(reads.some((request) => request.body.nextToken === undefined)).toBe(true);
   });
 });
-
-/**
- * More events than Logs Insights reads first in each window: steady timeouts, JSON errors and
- * disk warnings, and after the deploy a new exception.
- */
-function busy(): FakeEvent[] {
-  const result: FakeEvent[] = [];
-  let i = 0;
-  for (let t = deployedAt - 60 * MINUTE; t < deployedAt + 10 * MINUTE; t += 400, i++) {
-    const id = ((i * 2654435761) % 2 ** 32).toString(16).padStart(8, '0');
-    const message = [
-      `ERROR PaymentClient - gateway timed out after ${100 + (i % 4000)}ms for order ${i} trace=${id}`,
-      `{"level":"error","msg":"upstream returned 503 after ${i % 900}ms","request_id":"${id}"}`,
-      `WARN DiskMonitor - disk /data at ${50 + (i % 40)}% on ip-10-0-${i % 200}-${i % 250}.eu-west-1.compute.internal`,
-    ][i % 3];
-    result.push({ timestamp: t, message, logStream: `web/${i % 3}` });
-    if (t >= deployedAt + MINUTE && i % 10 === 0) {
-      result.push({
-        timestamp: t + 1,
-        message: `ERROR CartService - java.lang.NullPointerException: coupon is null for cart ${i}`,
-        logStream: `web/${(i + 1) % 3}`,
-      });
-    }
-  }
-  return result;
-}
 
 interface CountedReport {
   verdict: string;

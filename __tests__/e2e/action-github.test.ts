@@ -8,8 +8,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jes
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { checkoutRegression } from '../../__fixtures__/scenarios.js';
 import { run } from '../../src/main.js';
-import { startFakeCloudWatch, type FakeCloudWatch, type FakeEvent } from '../fakes/cloudwatch.js';
+import { startFakeCloudWatch, type FakeCloudWatch } from '../fakes/cloudwatch.js';
 import { startFakeGitHub, type FakeGitHub, type FakeGitHubOptions } from '../fakes/github.js';
 
 const MINUTE = 60_000;
@@ -20,28 +21,7 @@ const DOCS = sha(2);
 const CULPRIT = sha(3);
 const HEAD = sha(4);
 
-function events(from: number, to: number, perMinute: number, message: (i: number) => string) {
-  const result: FakeEvent[] = [];
-  for (let t = from, i = 0; t < to; t += MINUTE / perMinute, i++)
-    result.push({ timestamp: Math.floor(t), message: message(i) });
-  return result;
-}
-
-const logs = [
-  ...events(
-    deployedAt - 60 * MINUTE,
-    deployedAt + 10 * MINUTE,
-    2,
-    (i) => `ERROR PaymentClient - gateway timed out after ${3000 + i}ms`,
-  ),
-  ...events(
-    deployedAt + MINUTE,
-    deployedAt + 10 * MINUTE,
-    5,
-    (i) =>
-      `ERROR CartService - java.lang.NullPointerException: coupon is null for cart ${i.toString(16).padStart(8, '0')}`,
-  ),
-].sort((a, b) => a.timestamp - b.timestamp);
+const logs = checkoutRegression(deployedAt);
 
 const repository: FakeGitHubOptions = {
   commits: [

@@ -8,34 +8,14 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { steadyAndBroken } from '../../__fixtures__/scenarios.js';
 import { ACTION, runBundledAction } from '../helpers/run-action.js';
-import { startFakeCloudWatch, type FakeEvent } from '../fakes/cloudwatch.js';
+import { startFakeCloudWatch } from '../fakes/cloudwatch.js';
 
 const MINUTE = 60_000;
 const deployedAt = Date.now() - 30 * MINUTE;
 
-function events(
-  from: number,
-  to: number,
-  perMinute: number,
-  message: (i: number) => string,
-): FakeEvent[] {
-  const result: FakeEvent[] = [];
-  const step = MINUTE / perMinute;
-  for (let t = from, i = 0; t < to; t += step, i++)
-    result.push({ timestamp: Math.floor(t), message: message(i) });
-  return result;
-}
-
-const timeout = (i: number) =>
-  `ERROR PaymentClient - gateway timed out after ${3000 + i}ms for order ${40000 + i}`;
-const npe = (i: number) =>
-  `ERROR CartService - java.lang.NullPointerException: coupon is null for cart ${i.toString(16).padStart(8, '0')}`;
-
-const steady = events(deployedAt - 60 * MINUTE, deployedAt + 10 * MINUTE, 2, timeout);
-const broken = [...steady, ...events(deployedAt + MINUTE, deployedAt + 10 * MINUTE, 5, npe)].sort(
-  (a, b) => a.timestamp - b.timestamp,
-);
+const { steady, broken } = steadyAndBroken(deployedAt);
 
 let fake: Awaited<ReturnType<typeof startFakeCloudWatch>>;
 let workdir: string;

@@ -10,34 +10,13 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFakeCloudWatch, type FakeCloudWatch, type FakeEvent } from '../fakes/cloudwatch.js';
+import { couponExceptions, steadyTimeouts } from '../../__fixtures__/scenarios.js';
 import { ACTION, runBundledAction } from '../helpers/run-action.js';
 
 const MINUTE = 60_000;
 
-/** Timeouts twice a minute from an hour before the deploy to the soak's end, some in the future. */
-function steady(deployedAt: number): FakeEvent[] {
-  const events: FakeEvent[] = [];
-  for (let t = deployedAt - 60 * MINUTE, i = 0; t < deployedAt + 10 * MINUTE; t += 30_000, i++) {
-    events.push({
-      timestamp: t,
-      message: `ERROR PaymentClient - gateway timed out after ${3000 + i}ms`,
-    });
-  }
-  return events;
-}
-
-/** A NullPointerException `perMinute` times a minute from `fromMinute` after the deploy on. */
-function exception(deployedAt: number, perMinute: number, fromMinute = 0): FakeEvent[] {
-  const events: FakeEvent[] = [];
-  const start = deployedAt + fromMinute * MINUTE;
-  for (let t = start, i = 0; t < deployedAt + 10 * MINUTE; t += MINUTE / perMinute, i++) {
-    events.push({
-      timestamp: Math.floor(t) + 7,
-      message: `ERROR CartService - java.lang.NullPointerException: coupon is null for cart ${(0xa000 + i).toString(16)}`,
-    });
-  }
-  return events;
-}
+const steady = steadyTimeouts;
+const exception = couponExceptions;
 
 let workdir: string;
 const fakes: FakeCloudWatch[] = [];

@@ -7,8 +7,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jes
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { namedFailures } from '../../__fixtures__/scenarios.js';
 import { run } from '../../src/main.js';
-import { startFakeCloudWatch, type FakeCloudWatch, type FakeEvent } from '../fakes/cloudwatch.js';
+import { startFakeCloudWatch, type FakeCloudWatch } from '../fakes/cloudwatch.js';
 import { startFakeGitHub, type FakeGitHub, type FakeGitHubOptions } from '../fakes/github.js';
 
 const MINUTE = 60_000;
@@ -19,74 +20,7 @@ const DECOY = sha(2);
 const CULPRIT = sha(3);
 const HEAD = sha(4);
 
-function events(from: number, to: number, perMinute: number, message: (i: number) => string) {
-  const result: FakeEvent[] = [];
-  for (let t = from, i = 0; t < to; t += MINUTE / perMinute, i++)
-    result.push({ timestamp: Math.floor(t), message: message(i) });
-  return result;
-}
-
-const before = deployedAt - 60 * MINUTE;
-const after = deployedAt + 10 * MINUTE;
-const id = (i: number) => `${(0x5f3a0000 + i * 7919).toString(16)}-${i}`;
-
-/** One log message, and under it the exception with its frames. */
-function javaFailure(exception: string, frame: string) {
-  return (i: number) =>
-    [
-      `2026-03-01 14:05:00.${String(i % 1000).padStart(3, '0')} ERROR [http-nio-8080-exec-${i % 40}] c.s.web.CheckoutController - Request failed for /api/checkout`,
-      `${exception}: request ${id(i)}`,
-      `\tat ${frame}:${100 + (i % 7)})`,
-      '\tat org.springframework.web.servlet.FrameworkServlet.service(FrameworkServlet.java:897)',
-      '\tat java.base/java.lang.Thread.run(Thread.java:833)',
-    ].join('\n');
-}
-
-const groups: Record<string, FakeEvent[]> = {
-  // A TimeoutException throughout; a NullPointerException under the same message after the deploy.
-  '/ecs/java': [
-    ...events(
-      before,
-      after,
-      3,
-      javaFailure(
-        'java.util.concurrent.TimeoutException',
-        'com.shop.payments.GatewayClient.capture(GatewayClient.java',
-      ),
-    ),
-    ...events(
-      deployedAt + MINUTE,
-      after,
-      4,
-      javaFailure(
-        'java.lang.NullPointerException',
-        'com.shop.checkout.CheckoutService.charge(CheckoutService.java',
-      ),
-    ),
-  ],
-  // Node.js: an uncaught TypeError whose message reads a property called `info`.
-  '/ecs/node': [
-    ...events(before, after, 2, (i) => `2026-03-01T14:05:00Z ERROR upstream 502 for ${id(i)}`),
-    ...events(
-      deployedAt + MINUTE,
-      after,
-      3,
-      (i) =>
-        `TypeError: Cannot read properties of undefined (reading 'info')\n    at render (/app/src/profile.js:${40 + (i % 3)}:17)\n    at process.processTicksAndRejections (node:internal/process/task_queues:95:5)`,
-    ),
-  ],
-  // INFO lines that mention timeouts flood in after the deploy; the errors hold steady.
-  '/ecs/info': [
-    ...events(before, after, 2, (i) => `2026-03-01T14:05:00Z ERROR upstream 502 for ${id(i)}`),
-    ...events(
-      deployedAt + MINUTE,
-      after,
-      30,
-      (i) =>
-        `2026-03-01T14:05:00Z INFO Established session 0x${id(i).slice(0, 8)} with negotiated timeout 30000 for client /10.0.${i % 200}.7:${40000 + i}`,
-    ),
-  ],
-};
+const groups = namedFailures(deployedAt);
 
 const repository: FakeGitHubOptions = {
   commits: [

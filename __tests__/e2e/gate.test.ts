@@ -10,9 +10,9 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { VERDICTS } from '../../src/compare/verdict.js';
+import { KINDS, SOURCES, STATUSES, vocabularyRegression } from '../../__fixtures__/scenarios.js';
 import { LEVELS } from '../../src/signatures/classify.js';
-import { startFakeCloudWatch, type FakeCloudWatch, type FakeEvent } from '../fakes/cloudwatch.js';
+import { startFakeCloudWatch, type FakeCloudWatch } from '../fakes/cloudwatch.js';
 import { startFakeGitHub, type FakeGitHub } from '../fakes/github.js';
 import { ACTION, runBundledAction } from '../helpers/run-action.js';
 
@@ -20,47 +20,6 @@ const MINUTE = 60_000;
 const deployedAt = Date.now() - 30 * MINUTE;
 const BASE = '1'.repeat(40);
 const HEAD = '2'.repeat(40);
-
-const STATUSES = ['new', 'increased', 'unchanged', 'decreased', 'resolved'];
-const KINDS = ['oom', 'crash', 'exception', 'http-5xx', 'timeout', 'error'];
-const SOURCES = ['claude', 'statistics'];
-/** Every word a field of fixed vocabulary can hold, and what the headline is made of. */
-const VOCABULARY = [
-  ...new Set([...VERDICTS, ...STATUSES, ...LEVELS, ...KINDS, ...SOURCES, 'Regression', 'true']),
-];
-/** Where a credential stands: each word is logged as the value of each of these. */
-const KEYS = ['token=', 'password=', 'secret: ', 'credentials: ', 'api_key="', 'session_id='];
-
-function every(from: number, to: number, perMinute: number, message: (i: number) => string) {
-  const events: FakeEvent[] = [];
-  for (let t = from, i = 0; t < to; t += MINUTE / perMinute, i++) {
-    events.push({ timestamp: Math.floor(t), message: message(i) });
-  }
-  return events;
-}
-
-/** Steady in both windows: one line a minute per key, cycling through the vocabulary. */
-const hostile = KEYS.flatMap((key, k) =>
-  every(deployedAt - 60 * MINUTE, deployedAt + 10 * MINUTE, 1, (i) => {
-    const word = VOCABULARY[(i + k) % VOCABULARY.length];
-    const closing = key.endsWith('"') ? '"' : '';
-    return `ERROR AuthFilter - login rejected: invalid ${key}${word}${closing} for request ${i}`;
-  }),
-);
-const steady = every(
-  deployedAt - 60 * MINUTE,
-  deployedAt + 10 * MINUTE,
-  2,
-  (i) => `ERROR PaymentClient - gateway timed out after ${3000 + i}ms`,
-);
-/** The regression: a new exception whose lines hold the vocabulary as values too. */
-const broken = every(
-  deployedAt + MINUTE,
-  deployedAt + 10 * MINUTE,
-  5,
-  (i) =>
-    `ERROR CartService - java.lang.NullPointerException: coupon is null (token=${VOCABULARY[i % VOCABULARY.length]}, verdict=clean) for cart ${i}`,
-);
 
 let cloudwatch: FakeCloudWatch;
 let github: FakeGitHub;
@@ -71,7 +30,7 @@ beforeAll(async () => {
   cloudwatch = await startFakeCloudWatch({
     groups: {
       '/ecs/checkout': {
-        events: [...hostile, ...steady, ...broken].sort((a, b) => a.timestamp - b.timestamp),
+        events: vocabularyRegression(deployedAt),
       },
     },
   });

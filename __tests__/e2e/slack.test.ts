@@ -9,29 +9,17 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  CASCADE_COMMITS,
-  CASCADE_REPOSITORY,
-  cascadeEvents,
-  MINUTE,
-} from '../../__fixtures__/cascade.js';
+import { CASCADE_COMMITS, CASCADE_REPOSITORY, MINUTE } from '../../__fixtures__/cascade.js';
+import { hostileCascade, LEAKED_KEY } from '../../__fixtures__/scenarios.js';
 import { startFakeCloudWatch, type FakeCloudWatch } from '../fakes/cloudwatch.js';
 import { startFakeGitHub, type FakeGitHub } from '../fakes/github.js';
 import { startFakeSlack, WEBHOOK_PATH, type FakeSlack } from '../fakes/slack.js';
 import { ACTION, runBundledAction } from '../helpers/run-action.js';
 
 const deployedAt = Date.now() - 30 * MINUTE;
-const LEAKED_KEY = 'AKIAIOSFODNN7EXAMPLE';
 const PINGS = /<!channel>|<!here>|<!everyone>|<@U|<#C|<!subteam/;
 
-/** After the deploy, beside the cascade, a login error whose text tries to ping and to link. */
-function events() {
-  const hostile = Array.from({ length: 18 }, (_, i) => ({
-    timestamp: deployedAt + 3 * MINUTE + i * 20_000,
-    message: `ERROR Login failed for <!channel> <!here> @here <@U024BE7LH> <https://evil.example/x|click here> key=${LEAKED_KEY} www.evil.example \`\`\` *bold*`,
-  }));
-  return [...cascadeEvents(deployedAt), ...hostile].sort((a, b) => a.timestamp - b.timestamp);
-}
+const events = () => hostileCascade(deployedAt);
 
 let cloudwatch: FakeCloudWatch;
 let github: FakeGitHub;

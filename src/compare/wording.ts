@@ -77,7 +77,7 @@ export function sourceNotes(mined: MinedSignatures): string[] {
   for (const cut of mined.truncated ?? []) {
     if (cut.unread !== undefined) {
       notes.push(
-        `${cut.source}: in the ${cut.window} window, at least ${formatCount(cut.unread)} events fit no template Logs Insights could count and were not read; the counts of the signatures they belong to are lower bounds.`,
+        `${cut.source}: in the ${cut.window} window, ${formatCount(cut.unread)} events fit no template Logs Insights could count and were not read; the counts of the signatures they belong to are lower bounds.`,
       );
       continue;
     }

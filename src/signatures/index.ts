@@ -93,8 +93,8 @@ export interface Truncation {
   /** The latest timestamp read before the cut: the counts cover the window up to here. */
   lastTimestamp?: number;
   /**
-   * Counting with Logs Insights: at least this many events no template's regex matched were
-   * left unread. The counts cover the whole window, short by these events.
+   * Counting with Logs Insights: this many events no template's regex matched were left
+   * unread. The counts cover the whole window, short by these events.
    */
   unread?: number;
 }

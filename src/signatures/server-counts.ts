@@ -54,7 +54,7 @@ export interface CountingPlan {
 
 export interface CountedRead {
   rounds: number;
-  /** Set when the last round left lines no regex matched unread: at least how many. */
+  /** Set when the last round left lines no regex matched unread: how many. */
   cut?: { unread: number };
 }
 
@@ -105,7 +105,7 @@ export async function readCounted(
       both,
     );
     let counts: BucketCounts[];
-    let unmatched: { events: LogEvent[]; complete: boolean };
+    let unmatched: { events: LogEvent[]; complete: boolean; matched: number };
     try {
       [counts, unmatched] = await Promise.all([countQuery, reading]);
     } catch (error) {
@@ -133,14 +133,11 @@ export async function readCounted(
     }
     for (const event of unmatched.events) miner.count(window, event);
     if (unmatched.complete) return { rounds: round };
-    const matched = counts.reduce((sum, row) => sum + sumOf(row.matched), 0);
-    const all = counts.reduce((sum, row) => sum + row.events, 0);
-    return { rounds: round, cut: { unread: Math.max(0, all - matched - unmatched.events.length) } };
+    return {
+      rounds: round,
+      cut: { unread: Math.max(1, unmatched.matched - unmatched.events.length) },
+    };
   }
-}
-
-function sumOf(counts: Record<string, number>): number {
-  return Object.values(counts).reduce((sum, n) => sum + n, 0);
 }
 
 function branchBodies(branches: Branch[]): Array<{ index: number; body: string }> {

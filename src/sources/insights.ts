@@ -131,11 +131,11 @@ export class InsightsCounting implements ServerCounting {
     range: TimeRange,
     options: { limit: number; except?: string },
     signal?: AbortSignal,
-  ): Promise<{ events: LogEvent[]; complete: boolean }> {
+  ): Promise<{ events: LogEvent[]; complete: boolean; matched: number }> {
     const except = options.except
       ? ` | filter ${READ_ON_RUNNER} or ${TEXT} not like ${regexLiteral(options.except)}`
       : '';
-    const { rows } = await this.query(
+    const { rows, matched } = await this.query(
       range,
       `${this.where(range)}${except}` +
         ' | fields toMillis(@timestamp) as ms, @message, @logStream' +
@@ -149,7 +149,8 @@ export class InsightsCounting implements ServerCounting {
       logGroup: this.logGroup,
       ...(row['@logStream'] !== undefined && { logStream: row['@logStream'] }),
     }));
-    return { events, complete: rows.length <= options.limit };
+    // Insights counts every event its filters matched, before the limit.
+    return { events, complete: rows.length <= options.limit, matched };
   }
 
   async countMatches(
@@ -202,7 +203,7 @@ export class InsightsCounting implements ServerCounting {
     queryString: string,
     doing: string,
     signal?: AbortSignal,
-  ): Promise<{ rows: Array<Record<string, string>> }> {
+  ): Promise<{ rows: Array<Record<string, string>>; matched: number }> {
     const { rows, statistics } = await this.runner.run(
       { logGroup: this.logGroup, range, queryString, doing },
       signal,
@@ -210,7 +211,7 @@ export class InsightsCounting implements ServerCounting {
     this.scanned.queries++;
     this.scanned.bytesScanned += statistics.bytesScanned;
     this.scanned.recordsScanned += statistics.recordsScanned;
-    return { rows };
+    return { rows, matched: statistics.recordsMatched };
   }
 }
 

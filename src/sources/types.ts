@@ -54,14 +54,14 @@ export interface ServerCounting {
   choose(windows: Record<WindowName, TimeRange>, signal?: AbortSignal): Promise<PathChoice>;
   /**
    * The first `limit` error events of the range in time order, those an `except` regex matches
-   * left out; `complete` when there were no more.
+   * left out; `complete` when there were no more, and how many there were in all.
    */
   firstEvents(
     window: WindowName,
     range: TimeRange,
     options: { limit: number; except?: string },
     signal?: AbortSignal,
-  ): Promise<{ events: LogEvent[]; complete: boolean }>;
+  ): Promise<{ events: LogEvent[]; complete: boolean; matched: number }>;
   /**
    * Per time bucket from `bucketsFrom`, the error events of the range and how many of them each
    * named group of `pattern` (an alternation of single-line regexes) matched.
