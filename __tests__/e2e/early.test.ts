@@ -54,7 +54,13 @@ async function run(deployedAt: number, events: FakeEvent[], inputs: Record<strin
     .filter((r) => r.operation === 'FilterLogEvents' && !r.body.nextToken && !r.body.logStreamNames)
     .map((r) => [r.body.startTime as number, r.body.endTime as number])
     .filter(([start]) => start >= deployedAt);
-  return { result, report, reads, seconds: (Date.now() - started) / 1000 };
+  return {
+    result,
+    report,
+    reads,
+    queries: fake.queries,
+    seconds: (Date.now() - started) / 1000,
+  };
 }
 
 describe('the early verdict of the bundled action', () => {
@@ -74,6 +80,21 @@ describe('the early verdict of the bundled action', () => {
       /\*\*Early verdict:\*\* called 2m\d*s? into the 10m soak: 0 → \d+/,
     );
     // It did not wait for the soak's end, six minutes away.
+    expect(seconds).toBeLessThan(60);
+  }, 90_000);
+
+  it('makes the same early call when Logs Insights counts', async () => {
+    const deployedAt = Date.now() - 3.5 * MINUTE;
+    const events = [...steady(deployedAt), ...exception(deployedAt, 20)];
+    const { result, report, reads, seconds, queries } = await run(deployedAt, events, {
+      source: 'insights',
+    });
+    expect(result.outputs.verdict).toBe('regression');
+    expect(report.early!.calledAfterMs).toBeLessThanOrEqual(4 * MINUTE);
+    // Each look asked Insights for the after window's new events; no page was read.
+    expect(reads).toEqual([]);
+    const looks = queries.filter((query) => query.startTime * 1000 >= deployedAt - 1000);
+    expect(looks.length).toBeGreaterThan(0);
     expect(seconds).toBeLessThan(60);
   }, 90_000);
 
