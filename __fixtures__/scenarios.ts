@@ -30,6 +30,15 @@ function every(
 
 const byTime = (events: ScenarioEvent[]) => events.sort((a, b) => a.timestamp - b.timestamp);
 
+/** The new exception of the incidents, on the stream after the one of its line. */
+function couponIsNull(timestamp: number, i: number): ScenarioEvent {
+  return {
+    timestamp,
+    message: `ERROR CartService - java.lang.NullPointerException: coupon is null for cart ${i}`,
+    logStream: `web/${(i + 1) % 3}`,
+  };
+}
+
 /** Steady timeouts in both windows, and after the deploy a new exception, over three streams. */
 export function paymentIncident(deployedAt: number): ScenarioEvent[] {
   const result: ScenarioEvent[] = [];
@@ -39,13 +48,7 @@ export function paymentIncident(deployedAt: number): ScenarioEvent[] {
       message: `ERROR PaymentClient - gateway timed out after ${3000 + i}ms`,
       logStream: `web/${i % 3}`,
     });
-    if (t >= deployedAt + MINUTE && i % 2 === 0) {
-      result.push({
-        timestamp: t + 1,
-        message: `ERROR CartService - java.lang.NullPointerException: coupon is null for cart ${i}`,
-        logStream: `web/${(i + 1) % 3}`,
-      });
-    }
+    if (t >= deployedAt + MINUTE && i % 2 === 0) result.push(couponIsNull(t + 1, i));
   }
   return result;
 }
@@ -65,13 +68,7 @@ export function busyService(deployedAt: number): ScenarioEvent[] {
       `WARN DiskMonitor - disk /data at ${50 + (i % 40)}% on ip-10-0-${i % 200}-${i % 250}.eu-west-1.compute.internal`,
     ][i % 3];
     result.push({ timestamp: t, message, logStream: `web/${i % 3}` });
-    if (t >= deployedAt + MINUTE && i % 10 === 0) {
-      result.push({
-        timestamp: t + 1,
-        message: `ERROR CartService - java.lang.NullPointerException: coupon is null for cart ${i}`,
-        logStream: `web/${(i + 1) % 3}`,
-      });
-    }
+    if (t >= deployedAt + MINUTE && i % 10 === 0) result.push(couponIsNull(t + 1, i));
   }
   return result;
 }
@@ -214,6 +211,12 @@ function javaFailure(exception: string, frame: string) {
 export function namedFailures(deployedAt: number): Record<string, ScenarioEvent[]> {
   const before = deployedAt - 60 * MINUTE;
   const after = deployedAt + 10 * MINUTE;
+  const upstream502 = every(
+    before,
+    after,
+    2,
+    (i) => `2026-03-01T14:05:00Z ERROR upstream 502 for ${failureId(i)}`,
+  );
   return {
     // A TimeoutException throughout; a NullPointerException under the same message after the deploy.
     '/ecs/java': [
@@ -238,12 +241,7 @@ export function namedFailures(deployedAt: number): Record<string, ScenarioEvent[
     ],
     // Node.js: an uncaught TypeError whose message reads a property called `info`.
     '/ecs/node': [
-      ...every(
-        before,
-        after,
-        2,
-        (i) => `2026-03-01T14:05:00Z ERROR upstream 502 for ${failureId(i)}`,
-      ),
+      ...upstream502,
       ...every(
         deployedAt + MINUTE,
         after,
@@ -254,12 +252,7 @@ export function namedFailures(deployedAt: number): Record<string, ScenarioEvent[
     ],
     // INFO lines that mention timeouts flood in after the deploy; the errors hold steady.
     '/ecs/info': [
-      ...every(
-        before,
-        after,
-        2,
-        (i) => `2026-03-01T14:05:00Z ERROR upstream 502 for ${failureId(i)}`,
-      ),
+      ...upstream502,
       ...every(
         deployedAt + MINUTE,
         after,

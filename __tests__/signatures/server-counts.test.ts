@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
-import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { afterEach, describe, expect, it } from '@jest/globals';
+import { fakeClient } from '../helpers/fake-client.js';
 import { generateRealisticLines } from '../../scripts/lib/generate-realistic.js';
 import {
   DEMO_BASELINE_MS,
@@ -51,15 +51,6 @@ afterEach(async () => {
   await fake?.close();
   fake = undefined;
 });
-
-function client(url: string, maxAttempts = 3): CloudWatchLogsClient {
-  return new CloudWatchLogsClient({
-    endpoint: url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
-    maxAttempts,
-  });
-}
 
 /** Evenly over [from, to). */
 function spread(from: number, to: number, messages: string[]): FakeEvent[] {
@@ -163,11 +154,11 @@ async function mineFrom(
   counting: { firstEvents: number; unmatchedEvents: number } | undefined,
   groups: string[],
 ): Promise<MinedSignatures> {
-  runner = new CountingRunner({ client: client(url, 1), clock: instant });
+  runner = new CountingRunner({ client: fakeClient(url), clock: instant });
   const sources = createCloudWatchSources({
     logGroups: groups,
     filterPattern: '',
-    client: client(url),
+    client: fakeClient(url, 3),
     source,
     runner,
     insightsReads: counting && { first: counting.firstEvents, unmatched: counting.unmatchedEvents },

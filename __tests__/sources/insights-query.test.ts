@@ -1,5 +1,5 @@
-import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { afterEach, describe, expect, it } from '@jest/globals';
+import { fakeClient } from '../helpers/fake-client.js';
 import { QueryRunner, querySeconds, type InsightsQuery } from '../../src/sources/insights-query.js';
 import type { Clock } from '../../src/sources/rate-limit.js';
 import { startFakeCloudWatch, type FakeCloudWatch, type FakeEvent } from '../fakes/cloudwatch.js';
@@ -36,15 +36,6 @@ afterEach(async () => {
   fake = undefined;
 });
 
-function client(url: string): CloudWatchLogsClient {
-  return new CloudWatchLogsClient({
-    endpoint: url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
-    maxAttempts: 1,
-  });
-}
-
 const count = (range = { start: T0, end: T0 + 60_000 }): InsightsQuery => ({
   logGroup: 'app',
   range,
@@ -66,7 +57,7 @@ describe('QueryRunner against the fake', () => {
       insights: { pollsUntilComplete: 3 },
     });
     const clock = fakeClock();
-    const runner = new QueryRunner({ client: client(fake.url), clock });
+    const runner = new QueryRunner({ client: fakeClient(fake.url), clock });
     const result = await runner.run(count());
     // Events at seconds 0..59 of the range, every third an error.
     expect(result.rows).toEqual([{ events: '20' }]);
@@ -85,7 +76,11 @@ describe('QueryRunner against the fake', () => {
       groups: { app: { events: events() } },
       insights: { pollsUntilComplete: 2, maxConcurrentQueries: 2 },
     });
-    const runner = new QueryRunner({ client: client(fake.url), clock: fakeClock(), maxRunning: 2 });
+    const runner = new QueryRunner({
+      client: fakeClient(fake.url),
+      clock: fakeClock(),
+      maxRunning: 2,
+    });
     const results = await Promise.all(Array.from({ length: 5 }, () => runner.run(count())));
     expect(results.map((r) => r.rows[0].events)).toEqual(['20', '20', '20', '20', '20']);
     expect(fake.queries).toHaveLength(5);
@@ -101,7 +96,7 @@ describe('QueryRunner against the fake', () => {
     const log: string[] = [];
     const clock = fakeClock();
     const runner = new QueryRunner({
-      client: client(fake.url),
+      client: fakeClient(fake.url),
       clock,
       maxRunning: 3,
       retries: 50,
@@ -121,7 +116,7 @@ describe('QueryRunner against the fake', () => {
       insights: { neverComplete: true },
     });
     const runner = new QueryRunner({
-      client: client(fake.url),
+      client: fakeClient(fake.url),
       clock: fakeClock(),
       queryTimeoutMs: 10_000,
     });
@@ -139,7 +134,7 @@ describe('QueryRunner against the fake', () => {
     });
     const controller = new AbortController();
     const clock = fakeClock((sleeps) => sleeps === 3 && controller.abort());
-    const runner = new QueryRunner({ client: client(fake.url), clock });
+    const runner = new QueryRunner({ client: fakeClient(fake.url), clock });
     await expect(runner.run(count(), controller.signal)).rejects.toThrow();
     expect(controller.signal.aborted).toBe(true);
     expect(fake.requests.filter((r) => r.operation === 'GetQueryResults')).toHaveLength(2);
@@ -152,7 +147,7 @@ describe('QueryRunner against the fake', () => {
       groups: { app: { events: events() } },
       insights: { fail: true },
     });
-    const runner = new QueryRunner({ client: client(fake.url), clock: fakeClock() });
+    const runner = new QueryRunner({ client: fakeClient(fake.url), clock: fakeClock() });
     await expect(runner.run(count())).rejects.toThrow(
       /the query ended Failed on the service's side/,
     );
@@ -160,7 +155,7 @@ describe('QueryRunner against the fake', () => {
 
   it('explains a malformed query and a missing log group', async () => {
     fake = await startFakeCloudWatch({ groups: { app: { events: events() } } });
-    const runner = new QueryRunner({ client: client(fake.url), clock: fakeClock() });
+    const runner = new QueryRunner({ client: fakeClient(fake.url), clock: fakeClock() });
     await expect(runner.run({ ...count(), queryString: 'stats frobnicate(' })).rejects.toThrow(
       /rejected the query Aftershock wrote; this is a bug in Aftershock/,
     );
@@ -171,7 +166,7 @@ describe('QueryRunner against the fake', () => {
 
   it('names the permissions the Insights path needs when access is denied', async () => {
     fake = await startFakeCloudWatch({ groups: { app: { error: 'AccessDenied' } } });
-    const runner = new QueryRunner({ client: client(fake.url), clock: fakeClock() });
+    const runner = new QueryRunner({ client: fakeClient(fake.url), clock: fakeClock() });
     await expect(runner.run(count())).rejects.toThrow(
       /log group app, counting the after window: access denied\. The Insights path needs logs:StartQuery, logs:GetQueryResults, logs:StopQuery/,
     );
@@ -179,7 +174,7 @@ describe('QueryRunner against the fake', () => {
 
   it('refuses a query longer than the service takes, before sending it', async () => {
     fake = await startFakeCloudWatch({ groups: { app: { events: events() } } });
-    const runner = new QueryRunner({ client: client(fake.url), clock: fakeClock() });
+    const runner = new QueryRunner({ client: fakeClient(fake.url), clock: fakeClock() });
     await expect(runner.run({ ...count(), queryString: 'x'.repeat(10_001) })).rejects.toThrow(
       /at most 10000 characters, this one has 10001/,
     );
