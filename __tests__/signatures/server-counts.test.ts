@@ -80,6 +80,48 @@ function failuresScenario(): FakeEvent[] {
   ];
 }
 
+/** An error throughout, and late after the deploy a new one that ends with the old one's text. */
+function endsLikeAnOlderError(): FakeEvent[] {
+  const { baseline, after } = windows;
+  const half = after.start + (after.end - after.start) / 2;
+  return [
+    ...spread(
+      baseline.start,
+      baseline.end,
+      Array.from({ length: 800 }, () => 'Connection refused'),
+    ),
+    ...spread(
+      after.start,
+      after.end,
+      Array.from({ length: 130 }, () => 'Connection refused'),
+    ),
+    ...spread(
+      half,
+      after.end,
+      Array.from({ length: 30 }, () => 'Payment failed: Connection refused'),
+    ),
+  ].sort((a, b) => a.timestamp - b.timestamp);
+}
+
+/** JSON events that all carry a stack: none can be counted by a regex, all are read. */
+function stacksOnly(): FakeEvent[] {
+  const { baseline, after } = windows;
+  const line = (i: number) =>
+    `{"level":"error","msg":"job ${i % 3} failed","stack":"Error: job failed\\n    at run (job.js:${i % 3}:1)"}`;
+  return [
+    ...spread(
+      baseline.start,
+      baseline.end,
+      Array.from({ length: 1200 }, (_, i) => line(i)),
+    ),
+    ...spread(
+      after.start,
+      after.end,
+      Array.from({ length: 200 }, (_, i) => line(i)),
+    ),
+  ];
+}
+
 /** Service lines, a third of them JSON, and a new exception after the deploy. */
 function jsonScenario(): FakeEvent[] {
   const { baseline, after } = windows;
@@ -208,6 +250,7 @@ describe.each([
   ['the demo incident', demoEvents, 60],
   ['the labelled failures', () => Promise.resolve(failuresScenario()), 300],
   ['JSON and text lines', () => Promise.resolve(jsonScenario()), 60],
+  ['a new error that ends like an older one', () => Promise.resolve(endsLikeAnOlderError()), 60],
 ])('on %s, Logs Insights and paging agree', (_name, scenario, unmatchedEvents) => {
   it('on the verdict, the flagged signatures and every count', async () => {
     fake = await startFakeCloudWatch({ groups: { app: { events: await scenario() } } });
@@ -281,19 +324,52 @@ describe('counting on the service side (Logs Insights through the fake)', () => 
     expect(runner.eventRows).toBeLessThan(events / 2);
   });
 
-  it('says where it stopped when the lines no regex matched outnumber what it reads', async () => {
+  it('reads the rest of what no regex matched page after page, to the same counts', async () => {
     fake = await startFakeCloudWatch({ groups: { app: { events: realistic(3000) } } });
-    const paged = await mine(fake.url, 'filter');
+    const paged = outcome(await mine(fake.url, 'filter'));
     const counted = await mine(fake.url, 'insights', { firstEvents: 200, unmatchedEvents: 200 });
+    expect(counted.truncated).toEqual([]);
+    expect(outcome(counted)).toEqual(paged);
+  });
+
+  it('reads every event when none can be counted by a regex, to the same clean verdict', async () => {
+    fake = await startFakeCloudWatch({ groups: { app: { events: stacksOnly() } } });
+    const paged = outcome(await mine(fake.url, 'filter'));
+    const counted = await mine(fake.url, 'insights', { firstEvents: 100, unmatchedEvents: 100 });
+    expect(counted.truncated).toEqual([]);
+    expect(outcome(counted)).toEqual(paged);
+    expect(paged.verdict).toBe('clean');
+  });
+
+  it('skips the events of a millisecond a page ended in when the next page starts there', async () => {
+    // Thirty events a millisecond, pages of 45: most pages end inside a millisecond.
+    const events = realistic(1200).map((event, i) => ({
+      ...event,
+      timestamp: windows.baseline.start + 1000 * Math.floor(i / 30),
+      logStream: `web/${i % 2}`,
+    }));
+    fake = await startFakeCloudWatch({ groups: { app: { events } } });
+    const paged = outcome(await mine(fake.url, 'filter'));
+    const counted = await mine(fake.url, 'insights', { firstEvents: 45, unmatchedEvents: 45 });
+    expect(counted.truncated).toEqual([]);
+    expect(outcome(counted)).toEqual(paged);
+  });
+
+  it('says how many events it could not read when one millisecond holds more than a page', async () => {
+    const at = windows.baseline.start + 60_000;
+    const events = Array.from({ length: 100 }, (_, i) => ({
+      timestamp: at,
+      message: `{"level":"error","msg":"boom ${i}","stack":"Error: boom\\n    at f (a.js:1:1)"}`,
+    }));
+    fake = await startFakeCloudWatch({ groups: { app: { events } } });
+    const counted = await mine(fake.url, 'insights', { firstEvents: 20, unmatchedEvents: 20 });
     const cut = counted.truncated.find((truncation) => truncation.window === 'baseline');
-    expect(cut).toMatchObject({ source: 'app', maxEvents: 200 });
-    expect(cut?.unread).toBeGreaterThan(0);
+    expect(cut).toMatchObject({ source: 'app', maxEvents: 20 });
     // Counts that cover the whole window, short by what was not read: never a shorter span.
     expect(cut?.lastTimestamp).toBeUndefined();
-    expect(counted.eventsRead.baseline).toBeLessThan(paged.eventsRead.baseline);
-    expect(counted.eventsRead.baseline + (cut?.unread ?? 0)).toBe(paged.eventsRead.baseline);
+    expect(counted.eventsRead.baseline + (cut?.unread ?? 0)).toBe(100);
     const note = sourceNotes(counted).find((line) => line.includes('baseline window')) ?? '';
-    expect(note).toMatch(/^app: in the baseline window, [\d,]+ events fit no template/);
+    expect(note).toMatch(/^app: in the baseline window, 80 events fit no template/);
   });
 
   it('reads every event when the first read holds them all', async () => {

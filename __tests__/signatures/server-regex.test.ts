@@ -21,9 +21,11 @@ function roundTrip(lines: string[]) {
       index,
       template,
       body: templateBody(template.tokens, template.level !== undefined),
+      afterLevel: template.level !== undefined,
     }))
-    .filter((entry): entry is { index: number; template: Template; body: string } =>
-      Boolean(entry.body),
+    .filter(
+      (entry): entry is { index: number; template: Template; body: string; afterLevel: boolean } =>
+        Boolean(entry.body),
     )
     .sort((a, b) => bySpecificity(a.template.tokens, b.template.tokens));
   const regex = new RegExp(alternation(compiled));
@@ -61,6 +63,40 @@ describe('templateRegex', () => {
         tokens.every((token, i) => template[i] === '<*>' || template[i] === token);
       expect([line, fits]).toEqual([line, matches]);
       expect([line, regex.test(line)]).toEqual([line, matches]);
+    }
+  });
+
+  it('takes a line only when what stands before the template is what mining drops', () => {
+    const cases: Array<[string[], boolean, Record<string, boolean>]> = [
+      [
+        ['Connection', 'refused'],
+        false,
+        {
+          'Connection refused': true,
+          '2026-03-01T00:00:00.068Z Connection refused': true,
+          'Mar  1 00:00:00 10.0.0.7 api[42]: Connection refused': true,
+          'Payment failed: Connection refused': false,
+          'retry3 Connection refused': false,
+        },
+      ],
+      [
+        ['ERROR', 'Connection', 'refused'],
+        true,
+        {
+          '2026-03-01T00:00:00.068Z ERROR [main-7] c.s.Db - Connection refused': true,
+          'ERROR Connection refused': true,
+          'ERROR retry 3 - Connection refused': false,
+          'WARN ERROR Connection refused': false,
+          'Payment failed: ERROR Connection refused': false,
+        },
+      ],
+    ];
+    for (const [template, afterLevel, lines] of cases) {
+      const regex = new RegExp(templateRegex(template, afterLevel)!);
+      for (const [line, matches] of Object.entries(lines)) {
+        expect([line, tokenize(line).join(' ') === template.join(' ')]).toEqual([line, matches]);
+        expect([line, regex.test(line)]).toEqual([line, matches]);
+      }
     }
     // The template runs to the end of the line.
     expect(new RegExp(templateRegex(['disk', 'full'])!).test('disk full on /dev/sda1')).toBe(false);

@@ -567,6 +567,13 @@ function mergeBySignature(results: SourceResult[], keep: number, afterEnd: numbe
       if (existing.buckets) {
         mergeBuckets(existing.buckets, bucketsUpTo(tally.buckets, afterEnd - result.afterStart));
       }
+      // Merged templates keep the earliest example's place, whichever tally came first.
+      if (
+        tally.exampleRef &&
+        !(existing.exampleRef && existing.exampleRef.timestamp <= tally.exampleRef.timestamp)
+      ) {
+        existing.exampleRef = { ...tally.exampleRef, source: result.source };
+      }
       existing.before += tally.before;
       existing.after += tally.after;
       existing.level = higherLevel(existing.level, tally.level);

@@ -67,6 +67,7 @@ interface Branch {
   slot: number;
   group: string;
   body: string;
+  afterLevel: boolean;
 }
 
 export async function readCounted(
@@ -83,9 +84,13 @@ export async function readCounted(
     return { rounds: 0 };
   }
   const learned: Learned[] = first.events.map((event) => ({ event, slot: miner.learn(event) }));
+  let previous: string | undefined;
   for (let round = 1; ; round++) {
     const branches = preciseBranches(learned, miner, counting);
     const pattern = branches.length > 0 ? alternation(branchBodies(branches)) : undefined;
+    // The events learned last round taught no new regex: another round would only repeat it.
+    const last = round === MAX_ROUNDS || pattern === previous;
+    previous = pattern;
     // When one of the two queries fails, the other is stopped, and waited for: it would scan,
     // and bill, for nothing, and the run may end before its StopQuery is sent.
     const sibling = new AbortController();
@@ -113,7 +118,7 @@ export async function readCounted(
       await Promise.allSettled([countQuery, reading]);
       throw error;
     }
-    if (!unmatched.complete && round < MAX_ROUNDS) {
+    if (!unmatched.complete && !last) {
       for (const event of unmatched.events) learned.push({ event, slot: miner.learn(event) });
       continue;
     }
@@ -133,15 +138,74 @@ export async function readCounted(
     }
     for (const event of unmatched.events) miner.count(window, event);
     if (unmatched.complete) return { rounds: round };
-    return {
-      rounds: round,
-      cut: { unread: Math.max(1, unmatched.matched - unmatched.events.length) },
-    };
+    const cut = await readTheRest(counting, miner, window, range, unmatched, pattern, signal);
+    return cut ? { rounds: round, cut } : { rounds: round };
   }
 }
 
-function branchBodies(branches: Branch[]): Array<{ index: number; body: string }> {
-  return branches.map((branch) => ({ index: Number(branch.group.slice(1)), body: branch.body }));
+/**
+ * The events no regex matched past those read, page after page from the last one's time, each
+ * mined and counted: counts are exact however many there are. Events of the last millisecond
+ * of a page come again at the start of the next and are skipped. Only when one millisecond
+ * holds more events than a page can nothing more be read: then the cut is returned.
+ */
+async function readTheRest(
+  counting: ServerCounting,
+  miner: CountingMiner,
+  window: WindowName,
+  range: TimeRange,
+  read: { events: LogEvent[]; complete: boolean; matched: number },
+  except: string | undefined,
+  signal?: AbortSignal,
+): Promise<{ unread: number } | undefined> {
+  // The events read so far at the latest millisecond, by stream and message.
+  let lastMs: number | undefined;
+  let seen = new Map<string, number>();
+  let { events, complete, matched } = read;
+  while (!complete) {
+    const pageLast = events.at(-1)?.timestamp;
+    if (pageLast === undefined) return { unread: Math.max(1, matched) };
+    if (pageLast !== lastMs) {
+      lastMs = pageLast;
+      seen = new Map<string, number>();
+    }
+    for (const event of events) {
+      if (event.timestamp === lastMs) seen.set(keyOf(event), (seen.get(keyOf(event)) ?? 0) + 1);
+    }
+    const next = await counting.firstEvents(
+      window,
+      { start: lastMs, end: range.end },
+      { limit: counting.reads.unmatched, except },
+      signal,
+    );
+    const skip = new Map(seen);
+    const fresh = next.events.filter((event) => {
+      const left = event.timestamp === lastMs ? (skip.get(keyOf(event)) ?? 0) : 0;
+      if (left > 0) skip.set(keyOf(event), left - 1);
+      return left === 0;
+    });
+    if (fresh.length === 0 && !next.complete) {
+      return { unread: Math.max(1, next.matched - next.events.length) };
+    }
+    for (const event of fresh) miner.count(window, event);
+    ({ complete, matched } = next);
+    events = fresh;
+  }
+  return undefined;
+}
+
+function keyOf(event: LogEvent): string {
+  return `${event.logStream ?? ''}\n${event.message}`;
+}
+
+function branchBodies(
+  branches: Branch[],
+): Array<{ index: number; body: string; afterLevel: boolean }> {
+  return branches.map((branch) => ({
+    index: Number(branch.group.slice(1)),
+    body: branch.body,
+    afterLevel: branch.afterLevel,
+  }));
 }
 
 /**
@@ -172,7 +236,7 @@ function preciseBranches(
     if (used + cost > budget) continue;
     used += cost;
     bodies.add(body);
-    candidates.push({ slot, group: `s${slot}`, body });
+    candidates.push({ slot, group: `s${slot}`, body, afterLevel: template.afterLevel });
   }
   candidates.sort(
     (a, b) =>

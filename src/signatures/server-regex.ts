@@ -35,16 +35,16 @@ const VALUES: Readonly<Record<string, string>> = {
   // Identifiers around a long number; after a pod's deployment, its generated part.
   '<ID>': '[A-Za-z][A-Za-z_]*[-_]{0,2}[0-9]{4,}(?:[-_.][A-Za-z0-9]+)*|[a-z0-9]{6,10}-[a-z0-9]{5}',
   '<EMAIL>': '[A-Za-z0-9_.+-]+@[A-Za-z0-9_-]+(?:\\.[A-Za-z0-9_-]+)+',
-  '<STR>': `'[^'\\s]*'|"[^"\\s]*"`,
+  '<STR>': `'[^' \\t]*'|"[^" \\t]*"`,
   '<HOST>': 'ip(?:-[0-9]{1,3}){4}(?:\\.[a-z0-9-]+)*|[A-Za-z0-9.-]+:[0-9]{1,5}',
   '<BOOL>': 'true|false',
   // Dates and times come in many shapes, some with spaces: one or more words with a digit.
-  '<TS>': '[^\\s]*[0-9][^\\s]*(?: +[^\\s]*[0-9][^\\s]*)*?',
+  '<TS>': '[^ ]*[0-9][^ ]*(?: +[^ ]*[0-9][^ ]*)*?',
   // A word where the template's lines held different words: one word, any.
-  '<*>': '\\S+',
+  '<*>': '[^ ]+',
 };
 /** Anything else in angle brackets: a word. */
-const ANY_VALUE = '\\S+?';
+const ANY_VALUE = '[^ ]+?';
 
 /**
  * Variables after a variable token, which mining folded into it (`<NUM> <NUM>` is one token):
@@ -52,19 +52,43 @@ const ANY_VALUE = '\\S+?';
  */
 const FOLLOWING_VARIABLES = `(?: +[0-9][0-9a-fA-F.:,_-]*${UNIT}?)*?`;
 /**
- * After the level word, the thread and logger mining drops (`[main] c.s.Cart -`, `Cart:`): up
- * to two bracketed, dotted or plain names closed by a dash or by a name with a colon.
+ * A header word that masks to a variable: a time, a date, a number, an address, a day or a
+ * month; in brackets or not. Words are what mining splits on spaces: `[^ ]`, never `\\S`, which
+ * regex engines read differently.
+ */
+const HEADER_VARIABLE =
+  '[\\[(]?(?:[0-9][0-9a-fA-F.:,\\/_TZ+-]*|0x[0-9a-fA-F]+|Mon|Tue|Wed|Thu|Fri|Sat|Sun|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[\\])]?[:,]?';
+/** A header field before the level: a host, a pod, a thread, a program, never a plain word. */
+const HEADER_FIELD = '[^ ]*[0-9\\[\\]._\\/-][^ ]*';
+/**
+ * What mining drops before a template that starts at the level word: variables and up to two
+ * fields after them, or one field alone (`host ERROR`, `[main] ERROR`).
+ */
+const BEFORE_LEVEL = `^[ \\t]*(?:(?:${HEADER_VARIABLE} +)+(?:${HEADER_FIELD} +){0,2}|${HEADER_FIELD} +)?`;
+/**
+ * What mining drops before a template with no level: leading variables, and after them a
+ * program tag with its pid (`sshd[42]:`; `error:` is a level) or a dash within a couple of
+ * fields, then variables again. A line that starts with a word has no header (indentation
+ * aside).
+ */
+const BEFORE_MESSAGE =
+  `^[ \\t]*(?:(?:${HEADER_VARIABLE} +)+(?:(?:${HEADER_FIELD} +){0,2}` +
+  `(?:-|[A-Za-z0-9_.\\-\\/@()]+\\[[^\\] ]*\\]:) +(?:${HEADER_VARIABLE} +)*)?)?`;
+/**
+ * After the level word, what mining drops: the ids right after it (nginx), then a thread and
+ * logger closed by a dash or by a name with a colon (`[main] c.s.Cart -`, `Cart:`). A name
+ * starts with a letter: a number there is a value of the message.
  */
 const SKIPPED_HEADER =
-  '(?:(?: +(?:\\[[^\\]]*\\]|[A-Za-z0-9_.$]+)){1,2} +-| +(?:\\[[^\\]]*\\] +)?[A-Za-z0-9_.$@/-]+:)?';
-/** Where a template starts, after the header, and how it ends: it runs to the line's end. */
-const LINE_START = '(?:^|\\s)';
-const LINE_END = ' *$';
+  `(?: +${HEADER_VARIABLE})*` +
+  '(?:(?: +(?:\\[[^\\]]*\\]|[A-Za-z_$][A-Za-z0-9_.$]*)){1,2} +-| +(?:\\[[^\\]]*\\] +)?[A-Za-z_$@\\/][A-Za-z0-9_.$@\\/-]*:)?';
+/** A template runs to the line's end (mining trims what ends it). */
+const LINE_END = '[ \\t\\r\\n]*$';
 
 /** One template's regex over a whole line; undefined for tokens no regex can stand for. */
 export function templateRegex(tokens: readonly string[], afterLevel = false): string | undefined {
   const body = templateBody(tokens, afterLevel);
-  return body === undefined ? undefined : `${LINE_START}${body}${LINE_END}`;
+  return body === undefined ? undefined : alternation([{ index: 0, body, afterLevel }]);
 }
 
 /** A token's text, its placeholders as the values they stand for. */
@@ -108,12 +132,23 @@ export function bySpecificity(a: readonly string[], b: readonly string[]): numbe
 
 /**
  * Templates' bodies (templateBody) in one regex over a whole line, each in a named group
- * `s<index>`. They share where they start and end: at any place in a line the branches are
- * tried in order, as they would be one by one, in fewer characters.
+ * `s<index>`, in their order. Those that start at the level word share what may stand before
+ * it, the others what may stand before a message, and all how a line ends: fewer characters
+ * than each its own.
  */
-export function alternation(bodies: ReadonlyArray<{ index: number; body: string }>): string {
-  const branches = bodies.map(({ index, body }) => `(?<s${index}>${body})`).join('|');
-  return `${LINE_START}(?:${branches})${LINE_END}`;
+export function alternation(
+  bodies: ReadonlyArray<{ index: number; body: string; afterLevel: boolean }>,
+): string {
+  const group = (afterLevel: boolean) =>
+    bodies
+      .filter((branch) => branch.afterLevel === afterLevel)
+      .map(({ index, body }) => `(?<s${index}>${body})`)
+      .join('|');
+  const parts = [
+    ...(bodies.some((b) => b.afterLevel) ? [`${BEFORE_LEVEL}(?:${group(true)})`] : []),
+    ...(bodies.some((b) => !b.afterLevel) ? [`${BEFORE_MESSAGE}(?:${group(false)})`] : []),
+  ];
+  return `(?:${parts.join('|')})${LINE_END}`;
 }
 
 /** The index of the first group of an alternation that matched a line, or undefined. */
