@@ -64,12 +64,12 @@ export function formatDuration(ms: number): string {
   return parts.length > 0 ? parts.join('') : '0s';
 }
 
-/** A UTC time for people: 2026-03-01 14:05 UTC. */
 /** A count for people: `1,234,567`. */
 export function formatCount(count: number): string {
   return count.toLocaleString('en-US');
 }
 
+/** A UTC time for people: 2026-03-01 14:05 UTC. */
 export function formatTime(ms: number): string {
   return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }

@@ -36,17 +36,20 @@ afterEach(async () => {
   fake = undefined;
 });
 
+// StartQuery's whole seconds may cover more than the range: queries cut it, as Aftershock's do.
 const count = (range = { start: T0, end: T0 + 60_000 }): InsightsQuery => ({
   logGroup: 'app',
   range,
-  queryString: `filter @message like /ERROR/ | stats count(*) as events`,
+  queryString:
+    `filter toMillis(@timestamp) >= ${range.start} and toMillis(@timestamp) < ${range.end}` +
+    ' and @message like /ERROR/ | stats count(*) as events',
   doing: 'counting the after window',
 });
 
 describe('querySeconds', () => {
-  it('covers a half-open millisecond range with inclusive whole seconds', () => {
-    expect(querySeconds({ start: 10_500, end: 20_000 })).toEqual({ startTime: 10, endTime: 19 });
-    expect(querySeconds({ start: 10_000, end: 20_001 })).toEqual({ startTime: 10, endTime: 20 });
+  it('covers a half-open millisecond range with whole seconds, however the end is read', () => {
+    expect(querySeconds({ start: 10_500, end: 20_000 })).toEqual({ startTime: 10, endTime: 20 });
+    expect(querySeconds({ start: 10_000, end: 20_001 })).toEqual({ startTime: 10, endTime: 21 });
   });
 });
 
@@ -65,7 +68,7 @@ describe('QueryRunner against the fake', () => {
     expect(result.statistics.bytesScanned).toBeGreaterThan(0);
     expect(runner.total).toMatchObject({ queries: 1, recordsMatched: 20 });
     const start = fake.requests.find((r) => r.operation === 'StartQuery')!;
-    expect(start.body).toMatchObject({ startTime: T0 / 1000, endTime: T0 / 1000 + 59 });
+    expect(start.body).toMatchObject({ startTime: T0 / 1000, endTime: T0 / 1000 + 60 });
     expect(fake.requests.filter((r) => r.operation === 'GetQueryResults')).toHaveLength(4);
     expect(clock.sleeps).toHaveLength(4);
     expect(fake.requests.some((r) => r.operation === 'StopQuery')).toBe(false);
@@ -139,6 +142,24 @@ describe('QueryRunner against the fake', () => {
     expect(controller.signal.aborted).toBe(true);
     expect(fake.requests.filter((r) => r.operation === 'GetQueryResults')).toHaveLength(2);
     expect(fake.requests.filter((r) => r.operation === 'StopQuery')).toHaveLength(1);
+    expect(fake.queries[0]).toMatchObject({ stopped: true, status: 'Cancelled' });
+  });
+
+  it('stops a query the run was cancelled while starting, once its id is known', async () => {
+    const controller = new AbortController();
+    fake = await startFakeCloudWatch({
+      groups: { app: { events: events() } },
+      insights: { neverComplete: true },
+      // The run is cancelled when StartQuery reaches the service, before its answer is back.
+      delayMs: (request) => {
+        if (request.operation !== 'StartQuery') return 0;
+        controller.abort();
+        return 20;
+      },
+    });
+    const runner = new QueryRunner({ client: fakeClient(fake.url), clock: fakeClock() });
+    await expect(runner.run(count(), controller.signal)).rejects.toThrow();
+    expect(fake.requests.filter((r) => r.operation === 'GetQueryResults')).toHaveLength(0);
     expect(fake.queries[0]).toMatchObject({ stopped: true, status: 'Cancelled' });
   });
 

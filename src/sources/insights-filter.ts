@@ -37,9 +37,12 @@ export function insightsPredicate(pattern: string): string | undefined {
   return parts.join(' and ');
 }
 
-/** `/…/` with every slash inside escaped. */
+/**
+ * `/…/` with every slash inside escaped, and `#` written as `\x23`: in a query, `#` starts a
+ * comment.
+ */
 export function regexLiteral(body: string): string {
-  return `/${body.replace(/\\\/|\//g, '\\/')}/`;
+  return `/${body.replace(/\\\/|\//g, '\\/').replace(/(?<!\\)#/g, '\\x23')}/`;
 }
 
 function stringLiteral(text: string): string {

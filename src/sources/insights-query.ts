@@ -30,6 +30,8 @@ const POLL_MAX_MS = 5_000;
 export const DEFAULT_RETRIES = 6;
 const RETRY_BASE_MS = 1_000;
 const RETRY_MAX_MS = 30_000;
+/** One StartQuery call, which only queues the query. */
+const START_TIMEOUT_MS = 30_000;
 /** The service's limit on a query's text. */
 export const MAX_QUERY_CHARS = 10_000;
 
@@ -69,12 +71,12 @@ export interface QueryRunnerOptions {
   log?: (message: string) => void;
 }
 
-/** StartQuery's whole seconds, both ends inclusive, that cover [start, end) in milliseconds. */
+/**
+ * StartQuery's whole seconds that cover [start, end) in milliseconds, whether the service reads
+ * its inclusive end as that second's start or its end: the query cuts to the millisecond.
+ */
 export function querySeconds(range: TimeRange): { startTime: number; endTime: number } {
-  return {
-    startTime: Math.floor(range.start / 1000),
-    endTime: Math.floor((Math.ceil(range.end) - 1) / 1000),
-  };
+  return { startTime: Math.floor(range.start / 1000), endTime: Math.ceil(range.end / 1000) };
 }
 
 function target(
@@ -189,6 +191,10 @@ export class QueryRunner {
     }
   }
 
+  /**
+   * StartQuery is not cut off by a cancellation: a query the service started while the answer
+   * was on its way would scan on with no id to stop it by. It is stopped once its id is known.
+   */
   private async start(query: InsightsQuery, signal?: AbortSignal): Promise<string> {
     const output = await this.withRetries(
       () =>
@@ -199,12 +205,16 @@ export class QueryRunner {
             queryString: query.queryString,
             ...(query.limit !== undefined && { limit: query.limit }),
           }),
-          { abortSignal: signal },
+          { abortSignal: AbortSignal.timeout(START_TIMEOUT_MS) },
         ),
       query,
       signal,
     );
     if (!output.queryId) throw this.fail(query, 'StartQuery answered without a query id');
+    if (signal?.aborted) {
+      await this.stop(output.queryId);
+      signal.throwIfAborted();
+    }
     return output.queryId;
   }
 
