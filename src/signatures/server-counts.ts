@@ -4,7 +4,8 @@
  * nothing else is needed. Otherwise each template learned so far becomes a regex over the raw
  * line (server-regex.ts), and one query counts, per time bucket, the lines each regex matches
  * while another reads the lines none matched, which are mined and counted as events. Those may
- * teach new templates: then another round, up to MAX_ROUNDS.
+ * teach new templates: then another round, up to MAX_ROUNDS; after the last, the rest of the
+ * lines none matched is read page after page, so the counts are exact.
  *
  * A regex only counts lines for its own signature: before it is sent, it is tried on every line
  * mined so far, and one that takes a line of another signature is left out (its lines are read
