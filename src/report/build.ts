@@ -86,7 +86,7 @@ export function buildReport(input: ReportInput): Report {
  */
 function pathNotes(paths: SourcePath[], scrub: Scrub): string[] {
   return paths
-    .filter((path) => path.path === 'insights' || path.reason.includes('could not'))
+    .filter((path) => path.path === 'insights' || path.unavailable)
     .map(
       (path) =>
         `${path.source}: ${path.path === 'insights' ? 'counted by Logs Insights' : 'paged with FilterLogEvents'} (${scrub(path.reason)})`,

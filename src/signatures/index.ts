@@ -139,22 +139,29 @@ function emptyBuckets(bucketMs: number): Buckets {
   return { bucketMs, baseline: [], after: [], unbucketed: { baseline: 0, after: 0 } };
 }
 
-/** Arrays are filled on the first timestamped event, so signatures without times cost nothing. */
-function countInBucket(
+/** The bucket of a timestamp from the window's start; -1 without one. */
+function bucketOf(buckets: Buckets, range: TimeRange, timestamp: number | undefined): number {
+  return timestamp === undefined ? -1 : Math.floor((timestamp - range.start) / buckets.bucketMs);
+}
+
+/**
+ * Adds events to one bucket of a window, or to `unbucketed` for an index outside it. Arrays are
+ * filled on the first timestamped event, so signatures without times cost nothing.
+ */
+function addToBucket(
   buckets: Buckets,
   window: WindowName,
   range: TimeRange,
-  timestamp: number | undefined,
+  index: number,
+  events = 1,
 ): void {
-  const index =
-    timestamp === undefined ? -1 : Math.floor((timestamp - range.start) / buckets.bucketMs);
   const length = Math.ceil((range.end - range.start) / buckets.bucketMs);
   if (!(index >= 0 && index < length)) {
-    buckets.unbucketed[window]++;
+    buckets.unbucketed[window] += events;
     return;
   }
   if (buckets[window].length === 0) buckets[window] = new Array<number>(length).fill(0);
-  buckets[window][index]++;
+  buckets[window][index] += events;
 }
 
 /** A copy of the buckets, the after window's only as far as `afterMs` into it. */
@@ -358,16 +365,7 @@ class SourceMining {
       describe: (window, event) => this.record(window, event, this.key(event)),
       add: (window, slot, bucket, events) => {
         const tally = this.tallyAt(slot);
-        const buckets = tally.buckets;
-        const length = Math.ceil(
-          (this.windows[window].end - this.windows[window].start) / buckets.bucketMs,
-        );
-        if (bucket >= 0 && bucket < length) {
-          if (buckets[window].length === 0) buckets[window] = new Array<number>(length).fill(0);
-          buckets[window][bucket] += events;
-        } else {
-          buckets.unbucketed[window] += events;
-        }
+        addToBucket(tally.buckets, window, this.windows[window], bucket, events);
         if (window === 'after') tally.after += events;
         else tally.before += events;
         this.eventsRead[window] += events;
@@ -414,7 +412,8 @@ class SourceMining {
     this.eventsRead[window]++;
     const keyed = this.key(event);
     const tally = this.record(window, event, keyed);
-    countInBucket(tally.buckets, window, this.windows[window], event.timestamp);
+    const range = this.windows[window];
+    addToBucket(tally.buckets, window, range, bucketOf(tally.buckets, range, event.timestamp));
     if (window === 'after') tally.after++;
     else tally.before++;
   }

@@ -15,6 +15,7 @@
  */
 import type {
   BucketCounts,
+  FirstEvents,
   LogEvent,
   ServerCounting,
   TimeRange,
@@ -54,8 +55,7 @@ export interface CountingPlan {
 }
 
 export interface CountedRead {
-  rounds: number;
-  /** Set when the last round left lines no regex matched unread: how many. */
+  /** Set when lines no regex matched were left unread: how many. */
   cut?: { unread: number };
 }
 
@@ -64,12 +64,14 @@ interface Learned {
   slot: number;
 }
 
+/** A template's regex in an alternation: its named group `s<index>`, the index its slot. */
 interface Branch {
-  slot: number;
-  group: string;
+  index: number;
   body: string;
   afterLevel: boolean;
 }
+
+const groupOf = (branch: Branch) => `s${branch.index}`;
 
 export async function readCounted(
   counting: ServerCounting,
@@ -82,13 +84,13 @@ export async function readCounted(
   const first = await counting.firstEvents(window, range, { limit: counting.reads.first }, signal);
   if (first.complete) {
     for (const event of first.events) miner.count(window, event);
-    return { rounds: 0 };
+    return {};
   }
   const learned: Learned[] = first.events.map((event) => ({ event, slot: miner.learn(event) }));
   let previous: string | undefined;
   for (let round = 1; ; round++) {
     const branches = preciseBranches(learned, miner, counting);
-    const pattern = branches.length > 0 ? alternation(branchBodies(branches)) : undefined;
+    const pattern = branches.length > 0 ? alternation(branches) : undefined;
     // The events learned last round taught no new regex: another round would only repeat it.
     const last = round === MAX_ROUNDS || pattern === previous;
     previous = pattern;
@@ -100,7 +102,7 @@ export async function readCounted(
       ? counting.countMatches(
           window,
           range,
-          { pattern, groups: branches.map((b) => b.group), ...plan },
+          { pattern, groups: branches.map(groupOf), ...plan },
           both,
         )
       : Promise.resolve<BucketCounts[]>([]);
@@ -111,7 +113,7 @@ export async function readCounted(
       both,
     );
     let counts: BucketCounts[];
-    let unmatched: { events: LogEvent[]; complete: boolean; matched: number };
+    let unmatched: FirstEvents;
     try {
       [counts, unmatched] = await Promise.all([countQuery, reading]);
     } catch (error) {
@@ -130,7 +132,7 @@ export async function readCounted(
         miner.describe(window, event, slot);
       }
     }
-    const slotOf = new Map(branches.map((branch) => [branch.group, branch.slot]));
+    const slotOf = new Map(branches.map((branch) => [groupOf(branch), branch.index]));
     for (const row of counts) {
       for (const [group, events] of Object.entries(row.matched)) {
         const slot = slotOf.get(group);
@@ -138,9 +140,9 @@ export async function readCounted(
       }
     }
     for (const event of unmatched.events) miner.count(window, event);
-    if (unmatched.complete) return { rounds: round };
+    if (unmatched.complete) return {};
     const cut = await readTheRest(counting, miner, window, range, unmatched, pattern, signal);
-    return cut ? { rounds: round, cut } : { rounds: round };
+    return cut ? { cut } : {};
   }
 }
 
@@ -155,7 +157,7 @@ async function readTheRest(
   miner: CountingMiner,
   window: WindowName,
   range: TimeRange,
-  read: { events: LogEvent[]; complete: boolean; matched: number },
+  read: FirstEvents,
   except: string | undefined,
   signal?: AbortSignal,
 ): Promise<{ unread: number } | undefined> {
@@ -199,16 +201,6 @@ function keyOf(event: LogEvent): string {
   return `${event.logStream ?? ''}\n${event.message}`;
 }
 
-function branchBodies(
-  branches: Branch[],
-): Array<{ index: number; body: string; afterLevel: boolean }> {
-  return branches.map((branch) => ({
-    index: Number(branch.group.slice(1)),
-    body: branch.body,
-    afterLevel: branch.afterLevel,
-  }));
-}
-
 /**
  * A regex per signature learned so far, the most frequent first within the query's budget, in
  * the order of an alternation (most literal first), without any that takes a mined line of
@@ -237,30 +229,30 @@ function preciseBranches(
     if (used + cost > budget) continue;
     used += cost;
     bodies.add(body);
-    candidates.push({ slot, group: `s${slot}`, body, afterLevel: template.afterLevel });
+    candidates.push({ index: slot, body, afterLevel: template.afterLevel });
   }
   candidates.sort(
     (a, b) =>
-      bySpecificity(templates.get(a.slot)!.tokens, templates.get(b.slot)!.tokens) ||
-      a.slot - b.slot,
+      bySpecificity(templates.get(a.index)!.tokens, templates.get(b.index)!.tokens) ||
+      a.index - b.index,
   );
   // A branch that takes a line of another signature goes; that may move the line to the next.
   let branches = candidates;
   for (;;) {
     if (branches.length === 0) return branches;
-    const regex = new RegExp(alternation(branchBodies(branches)));
-    const wrong = new Set<string>();
+    const regex = new RegExp(alternation(branches));
+    const wrong = new Set<number>();
     for (const [i, { slot }] of learned.entries()) {
       const text = texts[i];
       if (text === undefined) continue;
       const index = matchedGroup(regex, text);
       if (index === undefined || index === slot) continue;
       if (!sameSignature(templates.get(index)!, templates.get(slot) ?? miner.slotTemplate(slot))) {
-        wrong.add(`s${index}`);
+        wrong.add(index);
       }
     }
     if (wrong.size === 0) return branches;
-    branches = branches.filter((branch) => !wrong.has(branch.group));
+    branches = branches.filter((branch) => !wrong.has(branch.index));
   }
 }
 

@@ -9,6 +9,7 @@ import { insightsPredicate, regexLiteral } from './insights-filter.js';
 import { MAX_QUERY_CHARS, type QueryRunner } from './insights-query.js';
 import type {
   BucketCounts,
+  FirstEvents,
   LogEvent,
   PathChoice,
   ScanStatistics,
@@ -111,6 +112,7 @@ export class InsightsCounting implements ServerCounting {
       if (signal?.aborted) throw error;
       return {
         path: 'filter',
+        unavailable: true,
         reason: `source: auto, Logs Insights could not count the baseline (${errorMessage(error)}); paging with FilterLogEvents`,
       };
     }
@@ -131,7 +133,7 @@ export class InsightsCounting implements ServerCounting {
     range: TimeRange,
     options: { limit: number; except?: string },
     signal?: AbortSignal,
-  ): Promise<{ events: LogEvent[]; complete: boolean; matched: number }> {
+  ): Promise<FirstEvents> {
     const except = options.except
       ? ` | filter ${READ_ON_RUNNER} or ${TEXT} not like ${regexLiteral(options.except)}`
       : '';
@@ -166,13 +168,12 @@ export class InsightsCounting implements ServerCounting {
         ` | fields ${TEXT} as line,` +
         ` floor((toMillis(@timestamp) - ${options.bucketsFrom}) / ${options.bucketMs}) as bucket` +
         ` | parse line ${regexLiteral(options.pattern)}` +
-        ` | stats count(*) as events, ${columns} by bucket`,
+        ` | stats ${columns} by bucket`,
       `counting the ${window} window`,
       signal,
     );
     return rows.map((row) => ({
       bucket: Number(row.bucket),
-      events: Number(row.events ?? 0),
       matched: Object.fromEntries(
         options.groups.map((group) => [group, Number(row[`n${group}`] ?? 0)]),
       ),

@@ -61,10 +61,10 @@ export interface ServerCounting {
     range: TimeRange,
     options: { limit: number; except?: string },
     signal?: AbortSignal,
-  ): Promise<{ events: LogEvent[]; complete: boolean; matched: number }>;
+  ): Promise<FirstEvents>;
   /**
-   * Per time bucket from `bucketsFrom`, the error events of the range and how many of them each
-   * named group of `pattern` (an alternation of single-line regexes) matched.
+   * Per time bucket from `bucketsFrom`, how many of the range's error events each named group
+   * of `pattern` (an alternation of single-line regexes) matched.
    */
   countMatches(
     window: WindowName,
@@ -88,13 +88,22 @@ export interface ServerCounting {
 
 export interface PathChoice {
   path: 'filter' | 'insights';
-  /** Why, in a sentence for the report: "auto: 1.2M error events in the baseline, above 50k". */
+  /** Why, in words for the report: "source: auto, 1,234 error events in the baseline, …". */
   reason: string;
+  /** Set when Logs Insights was to be asked and could not be: the report says so. */
+  unavailable?: true;
+}
+
+export interface FirstEvents {
+  events: LogEvent[];
+  /** Whether these are all the events there were. */
+  complete: boolean;
+  /** How many events there were in all. */
+  matched: number;
 }
 
 export interface BucketCounts {
   bucket: number;
-  events: number;
   /** By group name; groups that matched nothing in the bucket may be left out. */
   matched: Record<string, number>;
 }
