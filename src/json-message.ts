@@ -73,9 +73,10 @@ export function firstDefined<T>(
 /** `a.b` is a literal key (ECS flattened) or a nested one. */
 function lookup(object: JsonObject, key: string): unknown {
   if (key in object) return object[key];
-  const [outer, ...rest] = key.split('.');
-  const inner = object[outer];
-  return rest.length > 0 && isObject(inner) ? lookup(inner, rest.join('.')) : undefined;
+  const dot = key.indexOf('.');
+  if (dot === -1) return undefined;
+  const inner = object[key.slice(0, dot)];
+  return isObject(inner) ? lookup(inner, key.slice(dot + 1)) : undefined;
 }
 
 export function parseObject(text: string): JsonObject | undefined {

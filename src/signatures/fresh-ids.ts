@@ -113,8 +113,8 @@ function podAt(
 ): string | undefined {
   if (from > start && !isBracket(line.charCodeAt(start))) return undefined;
   for (let i = to; i < end; i++) if (!isCloser(line.charCodeAt(i))) return undefined;
-  const last = line.lastIndexOf('-', to - 1);
-  const middle = line.lastIndexOf('-', last - 1);
+  const last = lastDash(line, from, to);
+  const middle = lastDash(line, from, last);
   const hash = last - middle - 1;
   if (to - last - 1 !== 5 || middle < from + 1 || hash < 6 || hash > 10) return undefined;
   for (let i = middle + 1; i < to; i++) {
@@ -127,6 +127,12 @@ function podAt(
   }
   // No flag can stand in a pod's name: FLAG needs a `=` or `:` before it.
   return `${line.slice(start, middle)}-<ID>${line.slice(to, end)}`;
+}
+
+/** The last `-` in `line.slice(from, to)`, or -1: lastIndexOf would search on to the line's start. */
+function lastDash(line: string, from: number, to: number): number {
+  for (let i = to - 1; i >= from; i--) if (line.charCodeAt(i) === 45) return i;
+  return -1;
 }
 
 /**

@@ -154,10 +154,20 @@ const NAME_NUMBER = /^([^\d\s'"@]*(?:[#/=[(*]|(?<=\w)-))\d{1,3}([)\]},;:."']*)$/
  * Words are masked through a cache keyed by their shape (every digit read as `1`): only `0x`
  * tells one digit from another, so other words of one shape mask alike when no digit survives.
  * The key is a hash of the shape, computed in the loop that looks for digits; an entry holds the
- * shape itself, compared on a hit, so that a collision is only a miss.
+ * shape itself, compared on a hit, so that a collision is only a miss. The hash picks a slot of a
+ * fixed table, and a new shape takes the slot over: an index is cheaper than a map's lookup,
+ * which every word with a digit pays.
  */
+const SHAPE_SLOTS = 1 << 14;
+interface ShapeEntry {
+  hash: number;
+  shape: Uint16Array;
+  masked: Masked;
+}
+const byShape: Array<ShapeEntry | undefined> = new Array<ShapeEntry | undefined>(SHAPE_SLOTS).fill(
+  undefined,
+);
 const CACHE_LIMIT = 20_000;
-const byShape = new Map<number, { shape: Uint16Array; masked: Masked }>();
 /**
  * Words whose masked form keeps a digit (`/dev/sda1`, `/api/v2/users/<NUM>`), by the hash of
  * their free shape: the word with its free digits read as `1`. Free digits are those that
@@ -268,9 +278,8 @@ const cached = (word: string, text: string) => ({
 
 function rememberShape(shape: number, word: string, text: string): Masked {
   if (shape < 0) return masked(text);
-  if (byShape.size >= CACHE_LIMIT) byShape.clear();
-  const entry = { shape: shapeOf(word), masked: masked(detach(text)) };
-  byShape.set(shape, entry);
+  const entry = { hash: shape, shape: shapeOf(word), masked: masked(detach(text)) };
+  byShape[shape & (SHAPE_SLOTS - 1)] = entry;
   return entry.masked;
 }
 
@@ -280,8 +289,10 @@ const FRESH_ALONE = new Map(['<HEX>', '<UUID>', '<IP>'].map((text) => [text, mas
 /** The masked form of `line.slice(start, end)`, a word whose shape hash is `shape`. */
 export function maskWordAt(line: string, start: number, end: number, shape: number): Masked {
   if (shape === NOT_BY_SHAPE) return masked(maskNewWord(line.slice(start, end)).text);
-  const known = byShape.get(shape);
-  if (known !== undefined && sameShape(known.shape, line, start, end)) return known.masked;
+  const known = byShape[shape & (SHAPE_SLOTS - 1)];
+  if (known !== undefined && known.hash === shape && sameShape(known.shape, line, start, end)) {
+    return known.masked;
+  }
   // Fresh ids have a shape of their own each: no cache would ever hit.
   const fresh = freshIdAt(line, start, end);
   if (fresh !== undefined) return FRESH_ALONE.get(fresh) ?? masked(fresh);

@@ -142,8 +142,11 @@ class Pieces implements MaskedLine {
 
 const pieces = new Pieces();
 
-/** Mixes the hash of the next word into the hash of a line. */
-const mix = (hash: number, word: number) => (Math.imul(hash, 0x5bd1e995) ^ word) | 0;
+/**
+ * Mixes the hash of the next word into the hash of a line. Kept to 30 bits, a small integer to
+ * the engine: a larger key would be boxed at every lookup of the miner's cache.
+ */
+const mix = (hash: number, word: number) => (Math.imul(hash, 0x5bd1e995) ^ word) & 0x3fffffff;
 
 /**
  * Masks a line: one pass over the characters finds the words and hashes them, digits read as
@@ -161,7 +164,6 @@ export function scanLine(text: string): MaskedLine {
   let runStart = -1;
   let runEnd = -1;
   let afterDate = false;
-  let hexAt = line.indexOf('0x');
   let maskedAcross = false;
   let i = 0;
   while (i < line.length) {
@@ -173,6 +175,8 @@ export function scanLine(text: string): MaskedLine {
     const start = i;
     let shape = 0;
     let varies = false;
+    // `0x` makes digits matter: 0x1f is hex, 01f is not.
+    let hex = false;
     let dayMonthAt = -1;
     for (; i < line.length; i++) {
       c = line.charCodeAt(i);
@@ -180,6 +184,7 @@ export function scanLine(text: string): MaskedLine {
         if (c === 32) break;
         if (c >= 48) {
           if (c <= 57) {
+            if (c === 48 && charAt(line, i + 1) === 120) hex = true;
             c = 49;
             varies = true;
           } else if (c === 64 || ((c === 58 || c === 61) && isFlagAt(line, i + 1))) varies = true;
@@ -205,7 +210,6 @@ export function scanLine(text: string): MaskedLine {
       line = line.slice(0, start) + maskAcrossWords(line.slice(start));
       pieces.line = line;
       maskedAcross = true;
-      hexAt = line.indexOf('0x', start);
       i = start;
       continue;
     }
@@ -225,9 +229,6 @@ export function scanLine(text: string): MaskedLine {
       runEnd = i;
       continue;
     }
-    // `0x` makes digits matter: 0x1f is hex, 01f is not.
-    if (hexAt !== -1 && hexAt < start) hexAt = line.indexOf('0x', start);
-    const hex = hexAt !== -1 && hexAt + 1 < i;
     const masked = maskWordAt(line, start, i, hex ? NOT_BY_SHAPE : shape);
     if (afterDate && TIME_OF_DATE.test(masked.text)) continue;
     afterDate = masked.text === '<TS>';
