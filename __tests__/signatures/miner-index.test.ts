@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { LengthGroup } from '../../src/signatures/miner.js';
+import { hashText } from '../../src/signatures/mask.js';
+import { LengthGroup, TemplateMiner } from '../../src/signatures/miner.js';
 
 /** What a template looks like to the index: its creation order and its tokens. */
 function node(index: number, tokens: string[]) {
@@ -54,6 +55,38 @@ describe('the index of templates by token and position', () => {
         },
       ),
       { seed: 20261203, numRuns: 500 },
+    );
+  });
+});
+
+describe("the miner's shortcuts", () => {
+  it('place every line where a miner without them places it, in any order of lines', () => {
+    const vocabulary = fc.constantFrom('ERROR', 'a', 'b', 'c', 'X', '<NUM>', '<IP>', '<*>', '=');
+    const line = fc
+      .integer({ min: 1, max: 4 })
+      .chain((length) => fc.array(vocabulary, { minLength: length, maxLength: length }));
+    // A header that tokenising drops: lines of other headers are new lines of the same tokens.
+    const header = fc.constantFrom('h1', 'h2', 'h3', 'h4', 'h5');
+    fc.assert(
+      fc.property(fc.array(fc.tuple(header, line), { minLength: 100, maxLength: 300 }), (lines) => {
+        const cached = new TemplateMiner({ wordVariants: 3 });
+        const plain = new TemplateMiner({ wordVariants: 3, maxCachedLines: 0 });
+        const placed = (miner: TemplateMiner) =>
+          lines.map(([head, tokens]) => {
+            const text = [head, ...tokens].join(' ');
+            const masked = {
+              hash: hashText(text),
+              matches: (pieces: readonly string[]) => pieces.join(' ') === text,
+              pieces: () => [text],
+            };
+            return miner.addMasked(masked, (read) => ({ tokens: read.split(' ').slice(1) })).index;
+          });
+        expect(placed(cached)).toEqual(placed(plain));
+        const shape = (miner: TemplateMiner) =>
+          miner.templates.map(({ tokens, size }) => ({ tokens: [...tokens], size }));
+        expect(shape(cached)).toEqual(shape(plain));
+      }),
+      { seed: 20261204, numRuns: 300 },
     );
   });
 });

@@ -16,7 +16,10 @@ export interface MinerOptions {
   wordVariants?: number;
   /** Most templates kept; past it, lines that fit no template go to one overflow template. */
   maxTemplates?: number;
-  /** Most distinct masked lines remembered for the exact-match shortcut. Default 100,000. */
+  /**
+   * Most distinct masked lines remembered for the exact-match shortcuts; 0 turns them off.
+   * Default 100,000.
+   */
   maxCachedLines?: number;
 }
 
@@ -55,6 +58,12 @@ interface Seen {
   next?: Seen;
 }
 
+/**
+ * Characters of masked lines each cache holds at most, besides their count: long lines fill it
+ * sooner, so memory stays bounded by bytes however long the lines are.
+ */
+const MAX_CACHED_CHARS = 16 * 1024 * 1024;
+
 /** Lines of one hash kept at most; more would only be a slower lookup. */
 const MAX_SEEN_PER_HASH = 8;
 
@@ -92,6 +101,15 @@ export class TemplateMiner {
   private readonly byLength = new Map<number, LengthGroup>();
   private readonly seen = new Map<number, Seen>();
   private seenCount = 0;
+  /**
+   * Where a line's tokens were placed, and the version of their length group then. Placing is a
+   * function of the tokens and the group alone, so while the group is unchanged the same tokens
+   * go to the same template: new masked lines of a known template (the same message behind other
+   * headers) skip the search.
+   */
+  private readonly placed = new Map<string, { version: number; template: Node }>();
+  private seenChars = 0;
+  private placedChars = 0;
   private readonly similarity: number;
   private readonly wordVariants: number;
   private readonly maxTemplates: number;
@@ -136,12 +154,14 @@ export class TemplateMiner {
     // The same text cut into other pieces, where the line had other spaces.
     for (let seen = first; seen; seen = seen.next) {
       if (seen.pieces.join(' ') === text) {
-        this.remember(hash, { pieces, template: seen.template, next: first });
+        this.remember(hash, { pieces, template: seen.template, next: first }, text.length);
         return this.count(seen.template);
       }
     }
     const template = this.place(tokenize(text));
-    if (template !== this.overflow) this.remember(hash, { pieces, template, next: first });
+    if (template !== this.overflow) {
+      this.remember(hash, { pieces, template, next: first }, text.length);
+    }
     return template;
   }
 
@@ -151,10 +171,13 @@ export class TemplateMiner {
     return current;
   }
 
-  private remember(hash: number, seen: Seen): void {
-    if (this.seenCount >= this.maxCachedLines) {
+  private remember(hash: number, seen: Seen, chars: number): void {
+    if (this.maxCachedLines === 0) return;
+    this.seenChars += chars;
+    if (this.seenCount >= this.maxCachedLines || this.seenChars > MAX_CACHED_CHARS) {
       this.seen.clear();
       this.seenCount = 0;
+      this.seenChars = chars;
       seen.next = undefined;
     }
     let last = seen;
@@ -168,6 +191,27 @@ export class TemplateMiner {
   private place({ tokens, level }: Tokenized): Node {
     let group = this.byLength.get(tokens.length);
     if (!group) this.byLength.set(tokens.length, (group = new LengthGroup(tokens.length)));
+    // Tokens may hold spaces (`[main thread]`), never a line break.
+    const key = tokens.join('\n');
+    const placed = this.placed.get(key);
+    if (placed !== undefined && placed.version === group.version) {
+      placed.template.size++;
+      return placed.template;
+    }
+    const version = group.version;
+    const template = this.search(tokens, level, group);
+    if (group.version === version && this.maxCachedLines > 0) {
+      this.placedChars += key.length;
+      if (this.placed.size >= this.maxCachedLines || this.placedChars > MAX_CACHED_CHARS) {
+        this.placed.clear();
+        this.placedChars = key.length;
+      }
+      this.placed.set(key, { version, template });
+    }
+    return template;
+  }
+
+  private search(tokens: string[], level: string | undefined, group: LengthGroup): Node {
     let best: Node | undefined;
     let bestScore = -1;
     let sibling: Node | undefined;
@@ -382,17 +426,21 @@ const NONE: ReadonlySet<Node> = new Set();
 export class LengthGroup {
   private readonly members = new Set<Node>();
   private readonly postings: Array<Map<string, Set<Node>>>;
+  /** Changes whenever a template is added, removed or widened. */
+  version = 0;
 
   constructor(readonly length: number) {
     this.postings = Array.from({ length }, () => new Map<string, Set<Node>>());
   }
 
   add(template: Node): void {
+    this.version++;
     this.members.add(template);
     template.tokens.forEach((token, i) => this.post(i, token, template));
   }
 
   remove(template: Node): void {
+    this.version++;
     this.members.delete(template);
     template.tokens.forEach((token, i) => this.unpost(i, token, template));
   }
@@ -402,6 +450,7 @@ export class LengthGroup {
     const own = template.tokens;
     for (let i = 0; i < tokens.length; i++) {
       if (own[i] === tokens[i] || own[i] === WILDCARD) continue;
+      this.version++;
       this.unpost(i, own[i], template);
       own[i] = WILDCARD;
       this.post(i, WILDCARD, template);
