@@ -28,6 +28,16 @@ const FRAGMENTS = [
   ...['1', '04', '2005', '10.0.0.1:80', '6f1c2a9e-1b2c-4d3e-8f9a-0b1c2d3e4f5a', 'blk_-388612'],
   ...['<TS>', '<TIME>', '[', ']', '(', ')', '/', '.', ',', 'x', 'T', '_', 'a1', 'ERROR'],
   ...[' ', ' ', ' ', '  ', '\t', '\u00a0'],
+  // Fresh ids behind names: pods, request ids, object keys.
+  ...[
+    'checkout-7d9f8b6c5-x2k4p',
+    'cart-5fd7c9b8d4-q8zxw',
+    'req-',
+    'job_',
+    'request_id=',
+    'orders/',
+  ],
+  ...['a1b2c3d4e5f6', '9f8e7d6c5b4a3f2e', '.json', ':'],
 ];
 
 function randomLines(count: number, seed: number): string[] {

@@ -41,18 +41,41 @@ const isTrail = (c: number) =>
 /** What may follow an id in a name: closing punctuation, no quotes (a quoted word is a <STR>). */
 const isCloser = (c: number) => isTrail(c) && c !== 34 && c !== 39;
 
+/**
+ * Where the fresh id of a word stands: the word masks to `line.slice(start, before)`, then
+ * `placeholder`, then `line.slice(after, end)`.
+ */
+export interface FreshId {
+  before: number;
+  placeholder: string;
+  after: number;
+}
+
+/** The masked form of the word `line.slice(start, end)` when it holds a fresh id. */
 export function freshIdAt(line: string, start: number, end: number): string | undefined {
+  const id = freshIdPartsAt(line, start, end);
+  return id && line.slice(start, id.before) + id.placeholder + line.slice(id.after, end);
+}
+
+/** Reused by every call of freshIdPartsAt, which builds no string on the hot path. */
+const found: FreshId = { before: 0, placeholder: '', after: 0 };
+
+function fresh(before: number, placeholder: string, after: number): FreshId {
+  found.before = before;
+  found.placeholder = placeholder;
+  found.after = after;
+  return found;
+}
+
+/** Where the fresh id of a word stands (see FreshId), valid until the next call. */
+export function freshIdPartsAt(line: string, start: number, end: number): FreshId | undefined {
   let from = start;
   let to = end;
   if (from < to && isLead(line.charCodeAt(from))) from++;
   while (to > from && isTrail(line.charCodeAt(to - 1))) to--;
   if (to - from < 8) return undefined;
   const whole = wholeId(line, from, to);
-  if (whole !== undefined) {
-    return from === start && to === end
-      ? whole
-      : line.slice(start, from) + whole + line.slice(to, end);
-  }
+  if (whole !== undefined) return fresh(from, whole, to);
   // A pod or a name has a lower-case letter first, or after one bracket.
   if (!isLower(line.charCodeAt(isBracket(line.charCodeAt(start)) ? start + 1 : start))) {
     return undefined;
@@ -110,7 +133,7 @@ function podAt(
   from: number,
   to: number,
   end: number,
-): string | undefined {
+): FreshId | undefined {
   if (from > start && !isBracket(line.charCodeAt(start))) return undefined;
   for (let i = to; i < end; i++) if (!isCloser(line.charCodeAt(i))) return undefined;
   const last = lastDash(line, from, to);
@@ -126,7 +149,7 @@ function podAt(
     if (!isLower(c) && c !== 45) return undefined;
   }
   // No flag can stand in a pod's name: FLAG needs a `=` or `:` before it.
-  return `${line.slice(start, middle)}-<ID>${line.slice(to, end)}`;
+  return fresh(middle, '-<ID>', to);
 }
 
 /** The last `-` in `line.slice(from, to)`, or -1: lastIndexOf would search on to the line's start. */
@@ -140,7 +163,7 @@ function lastDash(line: string, from: number, to: number): number {
  * `request_id=req-`, `orders/`), then a UUID or a hex id, then closing punctuation or a file
  * extension (`.json`), in a bracket at most: the name stays, the id is masked.
  */
-function namedIdAt(line: string, start: number, end: number): string | undefined {
+function namedIdAt(line: string, start: number, end: number): FreshId | undefined {
   let i = start;
   if (isBracket(line.charCodeAt(i))) i++;
   while (i < end) {
@@ -164,7 +187,7 @@ function namedIdAt(line: string, start: number, end: number): string | undefined
       // A pod's name before the id is masked on its own (POD): left to the patterns.
       if (POD_IN_NAME.test(line.slice(start, i - 1))) return undefined;
       if (!endsCleanly(line, id.end, end)) return undefined;
-      return line.slice(start, i) + id.placeholder + line.slice(id.end, end);
+      return fresh(i, id.placeholder, id.end);
     }
   }
   return undefined;

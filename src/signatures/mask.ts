@@ -4,7 +4,7 @@
  */
 import { detach } from '../text.js';
 import { isErrorCode } from './failure.js';
-import { freshIdAt, IPV6, K8S } from './fresh-ids.js';
+import { type FreshId, freshIdPartsAt, IPV6, K8S } from './fresh-ids.js';
 
 // Word boundaries that treat `_` and letters as part of a word, so `log4j`, `sha256`, `v2` and
 // `http2` stay literal while `id=42` and `user-1234` lose their numbers. Before a digit, `\b`
@@ -254,7 +254,10 @@ function sameFreeShape(word: string, line: string, start: number, end: number): 
   return true;
 }
 
-/** A masked word, with the hash of its text (see hashText). */
+/**
+ * A masked word, with the hash of its text (see hashText). Its text never shares characters
+ * with the line it came from, so a cache may keep it as it is.
+ */
 export interface Masked {
   text: string;
   hash: number;
@@ -277,7 +280,7 @@ const cached = (word: string, text: string) => ({
 });
 
 function rememberShape(shape: number, word: string, text: string): Masked {
-  if (shape < 0) return masked(text);
+  if (shape < 0) return masked(detach(text));
   const entry = { hash: shape, shape: shapeOf(word), masked: masked(detach(text)) };
   byShape[shape & (SHAPE_SLOTS - 1)] = entry;
   return entry.masked;
@@ -286,16 +289,58 @@ function rememberShape(shape: number, word: string, text: string): Masked {
 /** The commonest fresh ids, standing alone: masked once. */
 const FRESH_ALONE = new Map(['<HEX>', '<UUID>', '<IP>'].map((text) => [text, masked(text)]));
 
+/**
+ * Words with a fresh id behind a name (`req-<HEX>`, `checkout-<ID>`), by the hash of their
+ * masked text, computed from the line without building it: the same name gives back the same
+ * masked word, and no string is made for it after the first.
+ */
+const FRESH_SLOTS = 1 << 12;
+const freshByText: Array<Masked | undefined> = new Array<Masked | undefined>(FRESH_SLOTS).fill(
+  undefined,
+);
+
+function maskedFresh(line: string, start: number, end: number, id: FreshId): Masked {
+  const { before, placeholder, after } = id;
+  if (before === start && after === end) return FRESH_ALONE.get(placeholder) ?? masked(placeholder);
+  let hash = 0;
+  for (let i = start; i < before; i++)
+    hash = (Math.imul(hash, 31) + line.charCodeAt(i)) & 0x3fffffff;
+  for (let i = 0; i < placeholder.length; i++) {
+    hash = (Math.imul(hash, 31) + placeholder.charCodeAt(i)) & 0x3fffffff;
+  }
+  for (let i = after; i < end; i++) hash = (Math.imul(hash, 31) + line.charCodeAt(i)) & 0x3fffffff;
+  const slot = hash & (FRESH_SLOTS - 1);
+  const known = freshByText[slot];
+  if (known !== undefined && known.hash === hash && isFreshText(known.text, line, start, end, id)) {
+    return known;
+  }
+  const text = detach(line.slice(start, before) + placeholder + line.slice(after, end));
+  return (freshByText[slot] = { text, hash });
+}
+
+/** Whether `text` is the masked word that `id` describes. */
+function isFreshText(text: string, line: string, start: number, end: number, id: FreshId): boolean {
+  const name = id.before - start;
+  if (text.length !== name + id.placeholder.length + (end - id.after)) return false;
+  for (let i = 0; i < name; i++)
+    if (text.charCodeAt(i) !== line.charCodeAt(start + i)) return false;
+  if (!text.startsWith(id.placeholder, name)) return false;
+  const rest = name + id.placeholder.length - id.after;
+  for (let i = id.after; i < end; i++)
+    if (text.charCodeAt(rest + i) !== line.charCodeAt(i)) return false;
+  return true;
+}
+
 /** The masked form of `line.slice(start, end)`, a word whose shape hash is `shape`. */
 export function maskWordAt(line: string, start: number, end: number, shape: number): Masked {
-  if (shape === NOT_BY_SHAPE) return masked(maskNewWord(line.slice(start, end)).text);
+  if (shape === NOT_BY_SHAPE) return masked(detach(maskNewWord(line.slice(start, end)).text));
   const known = byShape[shape & (SHAPE_SLOTS - 1)];
   if (known !== undefined && known.hash === shape && sameShape(known.shape, line, start, end)) {
     return known.masked;
   }
   // Fresh ids have a shape of their own each: no cache would ever hit.
-  const fresh = freshIdAt(line, start, end);
-  if (fresh !== undefined) return FRESH_ALONE.get(fresh) ?? masked(fresh);
+  const fresh = freshIdPartsAt(line, start, end);
+  if (fresh !== undefined) return maskedFresh(line, start, end, fresh);
   const freeShape = freeShapeHash(line, start, end);
   const kept = byFreeShape.get(freeShape);
   if (kept !== undefined && sameFreeShape(kept.word, line, start, end)) return kept.masked;
@@ -313,7 +358,7 @@ export function maskWordAt(line: string, start: number, end: number, shape: numb
     byFreeShape.set(freeShape, entry);
     return entry.masked;
   }
-  return masked(text);
+  return masked(detach(text));
 }
 
 /** The masked form of one word by the patterns alone: what every shortcut must agree with. */

@@ -109,14 +109,15 @@ class Pieces implements MaskedLine {
     this.words[this.count++] = word;
   }
 
-  private piece(k: number): string {
-    return this.words[k] || this.line.slice(this.starts[k], this.ends[k]);
-  }
-
-  /** Detached from the line: a cache keeps them. */
+  /**
+   * Detached from the line: a cache keeps them. Masked words are already; kept as they are, a
+   * later line's same word is the same string, compared at once.
+   */
   pieces(): string[] {
     const pieces: string[] = [];
-    for (let k = 0; k < this.count; k++) pieces.push(detach(this.piece(k)));
+    for (let k = 0; k < this.count; k++) {
+      pieces.push(this.words[k] || detach(this.line.slice(this.starts[k], this.ends[k])));
+    }
     return pieces;
   }
 
