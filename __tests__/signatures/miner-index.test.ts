@@ -59,7 +59,31 @@ describe('the index of templates by token and position', () => {
   });
 });
 
+/** Adds `tokens` behind a header that tokenising drops, as a new masked line. */
+function addBehind(miner: TemplateMiner, head: string, tokens: string[]) {
+  const text = [head, ...tokens].join(' ');
+  const masked = {
+    hash: hashText(text),
+    matches: (pieces: readonly string[]) => pieces.join(' ') === text,
+    pieces: () => [text],
+  };
+  return miner.addMasked(masked, (read) => ({ tokens: read.split(' ').slice(1) }));
+}
+
 describe("the miner's shortcuts", () => {
+  it('give a line that holds `<*>` to the older template that widened into it', () => {
+    const miner = new TemplateMiner();
+    const older = addBehind(miner, 'h1', ['a', 'b', 'c', 'd', 'e']);
+    const stars = ['a', '<*>', 'c', '<*>', '<*>'];
+    const younger = addBehind(miner, 'h1', stars);
+    expect(addBehind(miner, 'h2', stars)).toBe(younger);
+    addBehind(miner, 'h1', ['a', '<NUM>', 'c', '<NUM>', 'e']);
+    addBehind(miner, 'h1', ['a', '<*>', 'c', '<*>', '<NUM>']);
+    expect(older.tokens).toEqual(stars);
+    // Both hold the tokens now; a search gives them to the older.
+    expect(addBehind(miner, 'h3', stars)).toBe(older);
+  });
+
   it('place every line where a miner without them places it, in any order of lines', () => {
     const vocabulary = fc.constantFrom('ERROR', 'a', 'b', 'c', 'X', '<NUM>', '<IP>', '<*>', '=');
     const line = fc
@@ -72,15 +96,7 @@ describe("the miner's shortcuts", () => {
         const cached = new TemplateMiner({ wordVariants: 3 });
         const plain = new TemplateMiner({ wordVariants: 3, maxCachedLines: 0 });
         const placed = (miner: TemplateMiner) =>
-          lines.map(([head, tokens]) => {
-            const text = [head, ...tokens].join(' ');
-            const masked = {
-              hash: hashText(text),
-              matches: (pieces: readonly string[]) => pieces.join(' ') === text,
-              pieces: () => [text],
-            };
-            return miner.addMasked(masked, (read) => ({ tokens: read.split(' ').slice(1) })).index;
-          });
+          lines.map(([head, tokens]) => addBehind(miner, head, tokens).index);
         expect(placed(cached)).toEqual(placed(plain));
         const shape = (miner: TemplateMiner) =>
           miner.templates.map(({ tokens, size }) => ({ tokens: [...tokens], size }));
