@@ -64,8 +64,8 @@ function addBehind(miner: TemplateMiner, head: string, tokens: string[]) {
   const text = [head, ...tokens].join(' ');
   const masked = {
     hash: hashText(text),
-    matches: (pieces: readonly string[]) => pieces.join(' ') === text,
-    pieces: () => [text],
+    matches: (other: string) => other === text,
+    text: () => text,
   };
   return miner.addMasked(masked, (read) => ({ tokens: read.split(' ').slice(1) }));
 }

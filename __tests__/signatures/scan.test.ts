@@ -60,21 +60,34 @@ describe('scanLine', () => {
   });
 
   it('gives the same masked text the same hash, and matches what it kept exactly', () => {
-    const kept = new Map<string, { hash: number; pieces: string[] }>();
+    const kept = new Map<string, number>();
+    let compared = 0;
     for (const line of randomLines(5_000, 12)) {
       const scanned = scanLine(line);
-      const pieces = scanned.pieces();
-      const text = pieces.join(' ');
+      const text = scanned.text();
+      expect(scanned.matches(text)).toBe(true);
+      // Texts that differ by one character, anywhere, or by their length.
+      for (const other of [`${text} `, text.slice(0, -1), text.replace(/.$/, '~'), `~${text}`]) {
+        if (other !== text) expect(scanned.matches(other)).toBe(false);
+      }
       const before = kept.get(text);
-      if (!before) {
-        kept.set(text, { hash: scanned.hash, pieces });
+      if (before === undefined) {
+        kept.set(text, scanned.hash);
         continue;
       }
-      expect(scanned.hash).toBe(before.hash);
-      const samePieces =
-        before.pieces.length === pieces.length && before.pieces.every((p, i) => p === pieces[i]);
-      expect(scanned.matches(before.pieces)).toBe(samePieces);
+      expect(scanned.hash).toBe(before);
+      compared++;
+    }
+    // Each line against texts kept from other lines: a match only where the texts are equal.
+    const texts = [...kept.keys()];
+    for (const line of randomLines(500, 13)) {
+      const scanned = scanLine(line);
+      const text = scanned.text();
+      for (const other of texts.slice(0, 50)) {
+        expect(scanned.matches(other)).toBe(other === text);
+      }
     }
     expect(kept.size).toBeGreaterThan(100);
+    expect(compared).toBeGreaterThan(100);
   });
 });

@@ -232,8 +232,8 @@ describe('template mining', () => {
     const miner = new TemplateMiner();
     const colliding = (text: string): MaskedLine => ({
       hash: 7,
-      matches: (pieces) => pieces.join(' ') === text,
-      pieces: () => [text],
+      matches: (other) => other === text,
+      text: () => text,
     });
     const texts = Array.from({ length: 12 }, (_, i) => `event${'x'.repeat(i)} happened`);
     const first = texts.map((text) =>

@@ -39,20 +39,17 @@ export interface Tokenized {
   level?: string;
 }
 
-/**
- * A masked line as a cache may know it: by its hash, then by its pieces (runs of words whose
- * joined text is the masked text), compared without building the text.
- */
+/** A masked line as a cache may know it: by its hash, then by its text, compared unbuilt. */
 export interface MaskedLine {
   readonly hash: number;
-  /** Whether `pieces` are this line's pieces. */
-  matches(pieces: readonly string[]): boolean;
-  pieces(): string[];
+  /** Whether this line's masked text is `text`. */
+  matches(text: string): boolean;
+  /** The masked text, sharing no characters with the raw line. */
+  text(): string;
 }
 
 interface Seen {
-  /** The pieces of a masked line: joined by one space, its text. */
-  pieces: string[];
+  text: string;
   template: Node;
   /** Another line of the same hash. */
   next?: Seen;
@@ -132,8 +129,8 @@ export class TemplateMiner {
     const text = tokens.join(' ');
     const line: MaskedLine = {
       hash: hashText(text),
-      matches: (pieces) => pieces.join(' ') === text,
-      pieces: () => [text],
+      matches: (other) => other === text,
+      text: () => text,
     };
     return this.addMasked(line, () => ({ tokens }));
   }
@@ -147,21 +144,11 @@ export class TemplateMiner {
     const hash = line.hash;
     const first = this.seen.get(hash);
     for (let seen = first; seen; seen = seen.next) {
-      if (line.matches(seen.pieces)) return this.count(seen.template);
+      if (line.matches(seen.text)) return this.count(seen.template);
     }
-    const pieces = line.pieces();
-    const text = pieces.join(' ');
-    // The same text cut into other pieces, where the line had other spaces.
-    for (let seen = first; seen; seen = seen.next) {
-      if (seen.pieces.join(' ') === text) {
-        this.remember(hash, { pieces, template: seen.template, next: first }, text.length);
-        return this.count(seen.template);
-      }
-    }
+    const text = line.text();
     const template = this.place(tokenize(text));
-    if (template !== this.overflow) {
-      this.remember(hash, { pieces, template, next: first }, text.length);
-    }
+    if (template !== this.overflow) this.remember(hash, { text, template, next: first });
     return template;
   }
 
@@ -171,8 +158,9 @@ export class TemplateMiner {
     return current;
   }
 
-  private remember(hash: number, seen: Seen, chars: number): void {
+  private remember(hash: number, seen: Seen): void {
     if (this.maxCachedLines === 0) return;
+    const chars = seen.text.length;
     this.seenChars += chars;
     if (this.seenCount >= this.maxCachedLines || this.seenChars > MAX_CACHED_CHARS) {
       this.seen.clear();

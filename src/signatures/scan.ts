@@ -109,35 +109,42 @@ class Pieces implements MaskedLine {
     this.words[this.count++] = word;
   }
 
-  /**
-   * Detached from the line: a cache keeps them. Masked words are already; kept as they are, a
-   * later line's same word is the same string, compared at once.
-   */
-  pieces(): string[] {
+  /** The masked text, in a string of its own: a cache may keep it. */
+  text(): string {
     const pieces: string[] = [];
     for (let k = 0; k < this.count; k++) {
-      pieces.push(this.words[k] || detach(this.line.slice(this.starts[k], this.ends[k])));
+      pieces.push(this.words[k] || this.line.slice(this.starts[k], this.ends[k]));
     }
-    return pieces;
+    // Joining copies the pieces, but for one piece, which comes back as it is.
+    return this.count === 1 ? detach(pieces[0]) : pieces.join(' ');
   }
 
-  matches(pieces: readonly string[]): boolean {
-    if (pieces.length !== this.count) return false;
+  /**
+   * Whether the masked text is `text`, read off the line without building it: a cache's whole
+   * entry is then one string, which the comparison reads from start to end.
+   */
+  matches(text: string): boolean {
+    const { line } = this;
+    let at = 0;
     for (let k = 0; k < this.count; k++) {
+      if (k > 0) {
+        if (at >= text.length || text.charCodeAt(at) !== 32) return false;
+        at++;
+      }
       const word = this.words[k];
-      const piece = pieces[k];
       if (word !== '') {
-        if (word !== piece) return false;
-      } else {
-        const start = this.starts[k];
-        // Where `piece` is at `start`, indexOf finds it there first, faster than startsWith; it
-        // searches on only when the piece differs, for lines whose hashes collide.
-        if (piece.length !== this.ends[k] - start || this.line.indexOf(piece, start) !== start) {
-          return false;
-        }
+        if (!text.startsWith(word, at)) return false;
+        at += word.length;
+        continue;
+      }
+      const start = this.starts[k];
+      const end = this.ends[k];
+      if (at + (end - start) > text.length) return false;
+      for (let i = start; i < end; i++, at++) {
+        if (text.charCodeAt(at) !== line.charCodeAt(i)) return false;
       }
     }
-    return true;
+    return at === text.length;
   }
 }
 
@@ -245,5 +252,5 @@ export function scanLine(text: string): MaskedLine {
 
 /** The masked words of a line, joined by one space. */
 export function maskLine(text: string): string {
-  return scanLine(text).pieces().join(' ');
+  return scanLine(text).text();
 }
