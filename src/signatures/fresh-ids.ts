@@ -20,9 +20,10 @@ const isLowerHex = (c: number) => c >= 97 && c <= 102;
 const isUpperHex = (c: number) => c >= 65 && c <= 70;
 const isHex = (c: number) => isDigit(c) || isLowerHex(c) || isUpperHex(c);
 const isLower = (c: number) => c >= 97 && c <= 122;
-const isK8s = (c: number) =>
-  (isDigit(c) && c !== 48 && c !== 49 && c !== 51) ||
-  (isLower(c) && c !== 97 && c !== 101 && c !== 105 && c !== 111 && c !== 117 && c !== 121);
+/** The characters of K8S, by code. */
+const K8S_CHARS = new Uint8Array(128);
+for (const c of K8S.slice(1, -1)) K8S_CHARS[c.charCodeAt(0)] = 1;
+const isK8s = (c: number) => c < 128 && K8S_CHARS[c] === 1;
 /** ( [ { : the brackets an id in a name may stand in. */
 const isBracket = (c: number) => c === 40 || c === 91 || c === 123;
 /** The punctuation WHOLE_WORD allows before a value (one at most) and after it. */

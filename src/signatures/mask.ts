@@ -161,7 +161,8 @@ const NAME_NUMBER = /^([^\d\s'"@]*(?:[#/=[(*]|(?<=\w)-))\d{1,3}([)\]},;:."']*)$/
 const SHAPE_SLOTS = 1 << 14;
 interface ShapeEntry {
   hash: number;
-  shape: Uint16Array;
+  /** A word of the shape: its digits stand for any digit. */
+  word: string;
   masked: Masked;
 }
 const byShape: Array<ShapeEntry | undefined> = new Array<ShapeEntry | undefined>(SHAPE_SLOTS).fill(
@@ -200,27 +201,14 @@ const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 export const NOT_BY_SHAPE = -1;
 
 /** Whether `line.slice(start, end)` has the shape of `word`: the same but for digits. */
-function sameShape(shape: Uint16Array, line: string, start: number, end: number): boolean {
-  if (shape.length !== end - start) return false;
-  for (let i = 0; i < shape.length; i++) {
-    const c = shape[i];
-    const d = line.charCodeAt(start + i);
-    if (c === ANY_DIGIT ? !isDigit(d) : c !== d) return false;
-  }
-  return true;
-}
-
-/** In a word's shape (see shapeOf), where any digit may stand. */
-const ANY_DIGIT = 0xffff;
-
-/** The characters of a word, with ANY_DIGIT for its digits. */
-function shapeOf(word: string): Uint16Array {
-  const shape = new Uint16Array(word.length);
+function sameShape(word: string, line: string, start: number, end: number): boolean {
+  if (word.length !== end - start) return false;
   for (let i = 0; i < word.length; i++) {
     const c = word.charCodeAt(i);
-    shape[i] = isDigit(c) ? ANY_DIGIT : c;
+    const d = line.charCodeAt(start + i);
+    if (c !== d && !(isDigit(c) && isDigit(d))) return false;
   }
-  return shape;
+  return true;
 }
 
 function freeShapeHash(line: string, start: number, end: number): number {
@@ -281,7 +269,7 @@ const cached = (word: string, text: string) => ({
 
 function rememberShape(shape: number, word: string, text: string): Masked {
   if (shape < 0) return masked(detach(text));
-  const entry = { hash: shape, shape: shapeOf(word), masked: masked(detach(text)) };
+  const entry = { hash: shape, word: detach(word), masked: masked(detach(text)) };
   byShape[shape & (SHAPE_SLOTS - 1)] = entry;
   return entry.masked;
 }
@@ -335,7 +323,7 @@ function isFreshText(text: string, line: string, start: number, end: number, id:
 export function maskWordAt(line: string, start: number, end: number, shape: number): Masked {
   if (shape === NOT_BY_SHAPE) return masked(detach(maskNewWord(line.slice(start, end)).text));
   const known = byShape[shape & (SHAPE_SLOTS - 1)];
-  if (known !== undefined && known.hash === shape && sameShape(known.shape, line, start, end)) {
+  if (known !== undefined && known.hash === shape && sameShape(known.word, line, start, end)) {
     return known.masked;
   }
   // Fresh ids have a shape of their own each: no cache would ever hit.
