@@ -135,6 +135,14 @@ function errors(count: number, from = T0): FakeEvent[] {
 }
 
 describe('createCloudWatchClient', () => {
+  it("leaves out the SDK's logger step, which copies every response for a logger that does nothing", () => {
+    const steps = (c: CloudWatchLogsClient) => c.middlewareStack.identify().join('\n');
+    expect(steps(new CloudWatchLogsClient({ region: 'us-east-1' }))).toContain('loggerMiddleware');
+    expect(steps(createCloudWatchClient({ region: 'us-east-1' }))).not.toContain(
+      'loggerMiddleware',
+    );
+  });
+
   it('reaches the endpoint named by AWS_ENDPOINT_URL_CLOUDWATCH_LOGS, signed', async () => {
     const cw = await fake({ groups: { app: { events: errors(1) } } });
     const events = await collect(source('app').events('after', RANGE));

@@ -62,7 +62,8 @@ const KIND_RULES: ReadonlyArray<readonly [Kind, RegExp]> = [
     'http-5xx',
     /HTTP\/[\d.]+"? 5\d\d\b|\bstatus(?:Code)?["=: ]+5\d\d\b|\b5\d\d (?:Internal Server Error|Bad Gateway|Service Unavailable|Gateway Timeout)/i,
   ],
-  ['exception', /Exception\b|Traceback|\w+Error\b|^\s+at \S+/m],
+  // `\wError`, not `\w+Error`: the same lines, without trying every run of word characters.
+  ['exception', /Exception\b|Traceback|\wError\b|^\s+at \S/m],
 ];
 
 export function detectKind(message: string): Kind {

@@ -34,7 +34,7 @@ export function createCloudWatchClient(
   // The SDK warns on every run under Node 20 that its releases after January 2027 will need
   // Node 22. The SDK is bundled and does not change under the user: the warning is ours to heed.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  return new CloudWatchLogsClient({
+  const client = new CloudWatchLogsClient({
     ...(options.region ? { region: options.region } : {}),
     maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
     requestHandler: {
@@ -45,7 +45,13 @@ export function createCloudWatchClient(
       ...(agent && { httpAgent: agent, httpsAgent: agent as HttpsAgent }),
     },
   });
+  // The SDK's logger step builds a copy of every response, sensitive fields masked, to hand to
+  // a logger that does nothing: a page of 5,000 events copied for no one.
+  client.middlewareStack.remove(SDK_LOGGER_STEP);
+  return client;
 }
+
+const SDK_LOGGER_STEP = 'loggerMiddleware';
 
 /** The client's region for an error message, or `(none set)`. */
 export async function regionOf(client: CloudWatchLogsClient): Promise<string> {
