@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { seededRandom } from '../../src/demo/random.js';
 import { maskAcrossWords, maskWordAt, NOT_BY_SHAPE } from '../../src/signatures/mask.js';
 import { maskLine, scanLine } from '../../src/signatures/scan.js';
+import { loadCodes } from '../../src/signatures/codes.js';
 
 const TIME_OF_DATE = /^<(?:TS|TIME)>(?:[.,]<NUM>)?$/;
 
@@ -13,7 +14,7 @@ function reference(text: string): string {
   const words: string[] = [];
   for (const word of maskAcrossWords(text).split(/\s+/)) {
     if (!word) continue;
-    const masked = maskWordAt(word, 0, word.length, NOT_BY_SHAPE).text;
+    const masked = maskWordAt(word, loadCodes(word), 0, word.length, NOT_BY_SHAPE).text;
     if (words.at(-1) === '<TS>' && TIME_OF_DATE.test(masked)) continue;
     words.push(masked);
   }

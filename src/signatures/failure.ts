@@ -77,8 +77,14 @@ export function keyLine(message: string): string {
 }
 
 function isDecoration(line: string): boolean {
+  // A line that starts with a letter or a digit has some: most lines, spared the trim and test.
+  if (isAsciiAlphanumeric(line.charCodeAt(0))) return false;
   const trimmed = line.trim();
   return trimmed.length <= MAX_DECORATION_CHARS && DECORATION.test(trimmed);
+}
+
+function isAsciiAlphanumeric(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 }
 
 /** The last unindented line of a Python traceback: what was raised. */

@@ -5,6 +5,7 @@
  * would ever have seen; what this returns is what the patterns of mask.ts give (maskWord), or
  * undefined to leave the word to them.
  */
+import { loadCodes } from './codes.js';
 
 /** IPv6 addresses with a digit: 2600:1f18:9d64::541b, fe80::1, ::1 (times are masked before). */
 export const IPV6 =
@@ -54,7 +55,7 @@ export interface FreshId {
 
 /** The masked form of the word `line.slice(start, end)` when it holds a fresh id. */
 export function freshIdAt(line: string, start: number, end: number): string | undefined {
-  const id = freshIdPartsAt(line, start, end);
+  const id = freshIdPartsAt(line, loadCodes(line), start, end);
   return id && line.slice(start, id.before) + id.placeholder + line.slice(id.after, end);
 }
 
@@ -69,23 +70,28 @@ function fresh(before: number, placeholder: string, after: number): FreshId {
 }
 
 /** Where the fresh id of a word stands (see FreshId), valid until the next call. */
-export function freshIdPartsAt(line: string, start: number, end: number): FreshId | undefined {
+export function freshIdPartsAt(
+  line: string,
+  codes: Uint16Array,
+  start: number,
+  end: number,
+): FreshId | undefined {
   let from = start;
   let to = end;
-  if (from < to && isLead(line.charCodeAt(from))) from++;
-  while (to > from && isTrail(line.charCodeAt(to - 1))) to--;
+  if (from < to && isLead(codes[from])) from++;
+  while (to > from && isTrail(codes[to - 1])) to--;
   if (to - from < 8) return undefined;
-  const whole = wholeId(line, from, to);
+  const whole = wholeId(line, codes, from, to);
   if (whole !== undefined) return fresh(from, whole, to);
   // A pod or a name has a lower-case letter first, or after one bracket.
-  if (!isLower(line.charCodeAt(isBracket(line.charCodeAt(start)) ? start + 1 : start))) {
+  if (!isLower(codes[isBracket(codes[start]) ? start + 1 : start])) {
     return undefined;
   }
-  return podAt(line, start, from, to, end) ?? namedIdAt(line, start, end);
+  return podAt(codes, start, from, to, end) ?? namedIdAt(line, codes, start, end);
 }
 
 /** A word that is an id and nothing else: `<HEX>`, `<UUID>` or `<IP>`, as WHOLE_WORD reads it. */
-function wholeId(line: string, from: number, to: number): string | undefined {
+function wholeId(line: string, codes: Uint16Array, from: number, to: number): string | undefined {
   let digits = 0;
   let letters = 0;
   let colons = 0;
@@ -93,7 +99,7 @@ function wholeId(line: string, from: number, to: number): string | undefined {
   // Whether every dash so far stands where a UUID has them.
   let uuidDashes = true;
   for (let i = from; i < to; i++) {
-    const c = line.charCodeAt(i);
+    const c = codes[i];
     if (isDigit(c)) digits++;
     else if (isLowerHex(c) || isUpperHex(c)) letters++;
     else if (c === 45) {
@@ -107,8 +113,8 @@ function wholeId(line: string, from: number, to: number): string | undefined {
   if (colons === 0 && dashes === 0) {
     // Capitals and digits may be an error code (isErrorCode), and digits then `B` a size
     // (`1234567B`): left to the patterns.
-    if (letters === 1 && line.charCodeAt(to - 1) === 66) return undefined;
-    return letters > 0 && !isUpperHex(line.charCodeAt(from)) ? '<HEX>' : undefined;
+    if (letters === 1 && codes[to - 1] === 66) return undefined;
+    return letters > 0 && !isUpperHex(codes[from]) ? '<HEX>' : undefined;
   }
   if (colons === 0) return dashes === 4 && uuidDashes && to - from === 36 ? '<UUID>' : undefined;
   if (dashes === 0 && colons >= 2) {
@@ -117,10 +123,10 @@ function wholeId(line: string, from: number, to: number): string | undefined {
   return undefined;
 }
 
-function isUuidAt(line: string, from: number, to: number): boolean {
+function isUuidAt(codes: Uint16Array, from: number, to: number): boolean {
   if (to - from !== 36) return false;
   for (let i = from; i < to; i++) {
-    const c = line.charCodeAt(i);
+    const c = codes[i];
     const k = i - from;
     if (k === 8 || k === 13 || k === 18 || k === 23 ? c !== 45 : !isHex(c)) return false;
   }
@@ -129,24 +135,24 @@ function isUuidAt(line: string, from: number, to: number): boolean {
 
 /** `name-hash-suffix` of a pod, its name of letters and dashes only, in brackets at most. */
 function podAt(
-  line: string,
+  codes: Uint16Array,
   start: number,
   from: number,
   to: number,
   end: number,
 ): FreshId | undefined {
-  if (from > start && !isBracket(line.charCodeAt(start))) return undefined;
-  for (let i = to; i < end; i++) if (!isCloser(line.charCodeAt(i))) return undefined;
-  const last = lastDash(line, from, to);
-  const middle = lastDash(line, from, last);
+  if (from > start && !isBracket(codes[start])) return undefined;
+  for (let i = to; i < end; i++) if (!isCloser(codes[i])) return undefined;
+  const last = lastDash(codes, from, to);
+  const middle = lastDash(codes, from, last);
   const hash = last - middle - 1;
   if (to - last - 1 !== 5 || middle < from + 1 || hash < 6 || hash > 10) return undefined;
   for (let i = middle + 1; i < to; i++) {
-    if (i !== last && !isK8s(line.charCodeAt(i))) return undefined;
+    if (i !== last && !isK8s(codes[i])) return undefined;
   }
-  if (!isLower(line.charCodeAt(from))) return undefined;
+  if (!isLower(codes[from])) return undefined;
   for (let i = from; i < middle; i++) {
-    const c = line.charCodeAt(i);
+    const c = codes[i];
     if (!isLower(c) && c !== 45) return undefined;
   }
   // No flag can stand in a pod's name: FLAG needs a `=` or `:` before it.
@@ -154,8 +160,8 @@ function podAt(
 }
 
 /** The last `-` in `line.slice(from, to)`, or -1: lastIndexOf would search on to the line's start. */
-function lastDash(line: string, from: number, to: number): number {
-  for (let i = to - 1; i >= from; i--) if (line.charCodeAt(i) === 45) return i;
+function lastDash(codes: Uint16Array, from: number, to: number): number {
+  for (let i = to - 1; i >= from; i--) if (codes[i] === 45) return i;
   return -1;
 }
 
@@ -164,30 +170,32 @@ function lastDash(line: string, from: number, to: number): number {
  * `request_id=req-`, `orders/`), then a UUID or a hex id, then closing punctuation or a file
  * extension (`.json`), in a bracket at most: the name stays, the id is masked.
  */
-function namedIdAt(line: string, start: number, end: number): FreshId | undefined {
+function namedIdAt(
+  line: string,
+  codes: Uint16Array,
+  start: number,
+  end: number,
+): FreshId | undefined {
   let i = start;
-  if (isBracket(line.charCodeAt(i))) i++;
+  if (isBracket(codes[i])) i++;
   while (i < end) {
     const segment = i;
-    while (i < end && (isLower(line.charCodeAt(i)) || line.charCodeAt(i) === 95)) i++;
+    while (i < end && (isLower(codes[i]) || codes[i] === 95)) i++;
     if (i === segment || i >= end) return undefined;
-    const separator = line.charCodeAt(i);
+    const separator = codes[i];
     if (separator !== 45 && separator !== 61 && separator !== 58 && separator !== 47) {
       return undefined;
     }
     // A flag after `=` or `:` (`=true`) is masked on its own (FLAG): left to the patterns.
-    if (
-      isFlagWord(line, segment, i) &&
-      (segment === 0 || isFlagSign(line.charCodeAt(segment - 1)))
-    ) {
+    if (isFlagWord(line, codes, segment, i) && (segment === 0 || isFlagSign(codes[segment - 1]))) {
       return undefined;
     }
     i++;
-    const id = idAt(line, i, end);
+    const id = idAt(codes, i, end);
     if (id !== undefined) {
       // A pod's name before the id is masked on its own (POD): left to the patterns.
       if (POD_IN_NAME.test(line.slice(start, i - 1))) return undefined;
-      if (!endsCleanly(line, id.end, end)) return undefined;
+      if (!endsCleanly(codes, id.end, end)) return undefined;
       return fresh(i, id.placeholder, id.end);
     }
   }
@@ -196,24 +204,28 @@ function namedIdAt(line: string, start: number, end: number): FreshId | undefine
 
 /** A UUID or a hex id (8 or more, a digit and a letter) that starts at `at`. */
 function idAt(
-  line: string,
+  codes: Uint16Array,
   at: number,
   end: number,
 ): { placeholder: string; end: number } | undefined {
-  if (end - at >= 36 && isUuidAt(line, at, at + 36) && !isHex(line.charCodeAt(at + 36))) {
+  if (
+    end - at >= 36 &&
+    isUuidAt(codes, at, at + 36) &&
+    (at + 36 === end || !isHex(codes[at + 36]))
+  ) {
     // Three groups of digits in a row read as a date (the dates of mask.ts come first).
-    const first = digitsOnly(line, at, at + 8);
-    const second = digitsOnly(line, at + 9, at + 13);
-    const third = digitsOnly(line, at + 14, at + 18);
-    if (second && third && (first || digitsOnly(line, at + 19, at + 23))) return undefined;
+    const first = digitsOnly(codes, at, at + 8);
+    const second = digitsOnly(codes, at + 9, at + 13);
+    const third = digitsOnly(codes, at + 14, at + 18);
+    if (second && third && (first || digitsOnly(codes, at + 19, at + 23))) return undefined;
     return { placeholder: '<UUID>', end: at + 36 };
   }
   let i = at;
   let digits = 0;
   let letters = 0;
   let lettersBeforeDigits = true;
-  while (i < end && isHex(line.charCodeAt(i))) {
-    if (isDigit(line.charCodeAt(i))) digits++;
+  while (i < end && isHex(codes[i])) {
+    if (isDigit(codes[i])) digits++;
     else {
       letters++;
       if (digits > 0) lettersBeforeDigits = false;
@@ -226,15 +238,15 @@ function idAt(
   return { placeholder: '<HEX>', end: i };
 }
 
-function digitsOnly(line: string, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) if (!isDigit(line.charCodeAt(i))) return false;
+function digitsOnly(codes: Uint16Array, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (!isDigit(codes[i])) return false;
   return true;
 }
 
 const isFlagSign = (c: number) => c === 61 || c === 58;
 
 /** `true` or `false`, the whole of `line.slice(from, to)`. */
-function isFlagWord(line: string, from: number, to: number): boolean {
+function isFlagWord(line: string, codes: Uint16Array, from: number, to: number): boolean {
   return (
     (to - from === 4 && line.startsWith('true', from)) ||
     (to - from === 5 && line.startsWith('false', from))
@@ -242,12 +254,12 @@ function isFlagWord(line: string, from: number, to: number): boolean {
 }
 
 /** After an id: nothing, closing punctuation, or an extension and closing punctuation. */
-function endsCleanly(line: string, from: number, end: number): boolean {
+function endsCleanly(codes: Uint16Array, from: number, end: number): boolean {
   let i = from;
-  if (i < end && line.charCodeAt(i) === 46 && i + 1 < end && isLower(line.charCodeAt(i + 1))) {
+  if (i < end && codes[i] === 46 && i + 1 < end && isLower(codes[i + 1])) {
     i++;
-    while (i < end && isLower(line.charCodeAt(i))) i++;
+    while (i < end && isLower(codes[i])) i++;
   }
-  for (; i < end; i++) if (!isCloser(line.charCodeAt(i))) return false;
+  for (; i < end; i++) if (!isCloser(codes[i])) return false;
   return true;
 }

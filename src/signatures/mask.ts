@@ -201,24 +201,24 @@ const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 export const NOT_BY_SHAPE = -1;
 
 /** Whether `line.slice(start, end)` has the shape of `word`: the same but for digits. */
-function sameShape(word: string, line: string, start: number, end: number): boolean {
+function sameShape(word: string, codes: Uint16Array, start: number, end: number): boolean {
   if (word.length !== end - start) return false;
   for (let i = 0; i < word.length; i++) {
     const c = word.charCodeAt(i);
-    const d = line.charCodeAt(start + i);
+    const d = codes[start + i];
     if (c !== d && !(isDigit(c) && isDigit(d))) return false;
   }
   return true;
 }
 
-function freeShapeHash(line: string, start: number, end: number): number {
+function freeShapeHash(codes: Uint16Array, start: number, end: number): number {
   let hash = 0;
   let free = false;
   for (let i = start; i < end; i++) {
-    let c = line.charCodeAt(i);
+    let c = codes[i];
     if (isDigit(c)) {
-      if (i === start || !isDigit(line.charCodeAt(i - 1))) {
-        free = i === start || !isLetter(line.charCodeAt(i - 1));
+      if (i === start || !isDigit(codes[i - 1])) {
+        free = i === start || !isLetter(codes[i - 1]);
       }
       if (free) c = 49;
     }
@@ -228,7 +228,7 @@ function freeShapeHash(line: string, start: number, end: number): number {
 }
 
 /** Whether `line.slice(start, end)` has the free shape of `word`: the same but for free digits. */
-function sameFreeShape(word: string, line: string, start: number, end: number): boolean {
+function sameFreeShape(word: string, codes: Uint16Array, start: number, end: number): boolean {
   if (word.length !== end - start) return false;
   let free = false;
   for (let i = 0; i < word.length; i++) {
@@ -236,7 +236,7 @@ function sameFreeShape(word: string, line: string, start: number, end: number): 
     if (isDigit(c) && (i === 0 || !isDigit(word.charCodeAt(i - 1)))) {
       free = i === 0 || !isLetter(word.charCodeAt(i - 1));
     }
-    const d = line.charCodeAt(start + i);
+    const d = codes[start + i];
     if (c !== d && !(free && isDigit(c) && isDigit(d))) return false;
   }
   return true;
@@ -287,19 +287,28 @@ const freshByText: Array<Masked | undefined> = new Array<Masked | undefined>(FRE
   undefined,
 );
 
-function maskedFresh(line: string, start: number, end: number, id: FreshId): Masked {
+function maskedFresh(
+  line: string,
+  codes: Uint16Array,
+  start: number,
+  end: number,
+  id: FreshId,
+): Masked {
   const { before, placeholder, after } = id;
   if (before === start && after === end) return FRESH_ALONE.get(placeholder) ?? masked(placeholder);
   let hash = 0;
-  for (let i = start; i < before; i++)
-    hash = (Math.imul(hash, 31) + line.charCodeAt(i)) & 0x3fffffff;
+  for (let i = start; i < before; i++) hash = (Math.imul(hash, 31) + codes[i]) & 0x3fffffff;
   for (let i = 0; i < placeholder.length; i++) {
     hash = (Math.imul(hash, 31) + placeholder.charCodeAt(i)) & 0x3fffffff;
   }
-  for (let i = after; i < end; i++) hash = (Math.imul(hash, 31) + line.charCodeAt(i)) & 0x3fffffff;
+  for (let i = after; i < end; i++) hash = (Math.imul(hash, 31) + codes[i]) & 0x3fffffff;
   const slot = hash & (FRESH_SLOTS - 1);
   const known = freshByText[slot];
-  if (known !== undefined && known.hash === hash && isFreshText(known.text, line, start, end, id)) {
+  if (
+    known !== undefined &&
+    known.hash === hash &&
+    isFreshText(known.text, codes, start, end, id)
+  ) {
     return known;
   }
   const text = detach(line.slice(start, before) + placeholder + line.slice(after, end));
@@ -307,31 +316,41 @@ function maskedFresh(line: string, start: number, end: number, id: FreshId): Mas
 }
 
 /** Whether `text` is the masked word that `id` describes. */
-function isFreshText(text: string, line: string, start: number, end: number, id: FreshId): boolean {
+function isFreshText(
+  text: string,
+  codes: Uint16Array,
+  start: number,
+  end: number,
+  id: FreshId,
+): boolean {
   const name = id.before - start;
   if (text.length !== name + id.placeholder.length + (end - id.after)) return false;
-  for (let i = 0; i < name; i++)
-    if (text.charCodeAt(i) !== line.charCodeAt(start + i)) return false;
+  for (let i = 0; i < name; i++) if (text.charCodeAt(i) !== codes[start + i]) return false;
   if (!text.startsWith(id.placeholder, name)) return false;
   const rest = name + id.placeholder.length - id.after;
-  for (let i = id.after; i < end; i++)
-    if (text.charCodeAt(rest + i) !== line.charCodeAt(i)) return false;
+  for (let i = id.after; i < end; i++) if (text.charCodeAt(rest + i) !== codes[i]) return false;
   return true;
 }
 
 /** The masked form of `line.slice(start, end)`, a word whose shape hash is `shape`. */
-export function maskWordAt(line: string, start: number, end: number, shape: number): Masked {
+export function maskWordAt(
+  line: string,
+  codes: Uint16Array,
+  start: number,
+  end: number,
+  shape: number,
+): Masked {
   if (shape === NOT_BY_SHAPE) return masked(detach(maskNewWord(line.slice(start, end)).text));
   const known = byShape[shape & (SHAPE_SLOTS - 1)];
-  if (known !== undefined && known.hash === shape && sameShape(known.word, line, start, end)) {
+  if (known !== undefined && known.hash === shape && sameShape(known.word, codes, start, end)) {
     return known.masked;
   }
   // Fresh ids have a shape of their own each: no cache would ever hit.
-  const fresh = freshIdPartsAt(line, start, end);
-  if (fresh !== undefined) return maskedFresh(line, start, end, fresh);
-  const freeShape = freeShapeHash(line, start, end);
+  const fresh = freshIdPartsAt(line, codes, start, end);
+  if (fresh !== undefined) return maskedFresh(line, codes, start, end, fresh);
+  const freeShape = freeShapeHash(codes, start, end);
   const kept = byFreeShape.get(freeShape);
-  if (kept !== undefined && sameFreeShape(kept.word, line, start, end)) return kept.masked;
+  if (kept !== undefined && sameFreeShape(kept.word, codes, start, end)) return kept.masked;
   const word = line.slice(start, end);
   const { text, keepsShape } = maskNewWord(word);
   if (keepsShape) return rememberShape(shape, word, text);

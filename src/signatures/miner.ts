@@ -49,9 +49,10 @@ export interface MaskedLine {
 }
 
 interface Seen {
+  hash: number;
   text: string;
   template: Node;
-  /** Another line of the same hash. */
+  /** Another line of the same slot. */
   next?: Seen;
 }
 
@@ -61,8 +62,14 @@ interface Seen {
  */
 const MAX_CACHED_CHARS = 16 * 1024 * 1024;
 
-/** Lines of one hash kept at most; more would only be a slower lookup. */
-const MAX_SEEN_PER_HASH = 8;
+/** Lines of one slot kept at most; more would only be a slower lookup. */
+const MAX_SEEN_PER_SLOT = 8;
+
+/**
+ * Slots of the table of lines seen, by their hash (at most the lines cached): reading an array
+ * is cheaper than a map's lookup, which every line pays.
+ */
+const MAX_SEEN_SLOTS = 1 << 16;
 
 export const WILDCARD = '<*>';
 export const OVERFLOW_TEMPLATE = '<rare templates merged: template cap reached>';
@@ -96,7 +103,8 @@ interface Node extends Template {
 export class TemplateMiner {
   readonly templates: Template[] = [];
   private readonly byLength = new Map<number, LengthGroup>();
-  private readonly seen = new Map<number, Seen>();
+  private readonly seen: Array<Seen | undefined>;
+  private readonly seenMask: number;
   private seenCount = 0;
   /**
    * Where a line's tokens were placed, and the version of their length group then. Placing is a
@@ -118,6 +126,9 @@ export class TemplateMiner {
     this.wordVariants = options.wordVariants ?? 5;
     this.maxTemplates = options.maxTemplates ?? 5000;
     this.maxCachedLines = options.maxCachedLines ?? 100_000;
+    const slots = Math.min(MAX_SEEN_SLOTS, 2 ** Math.ceil(Math.log2(this.maxCachedLines + 1)));
+    this.seen = new Array<Seen | undefined>(slots).fill(undefined);
+    this.seenMask = slots - 1;
   }
 
   get capReached(): boolean {
@@ -142,13 +153,14 @@ export class TemplateMiner {
    */
   addMasked(line: MaskedLine, tokenize: (masked: string) => Tokenized): Template {
     const hash = line.hash;
-    const first = this.seen.get(hash);
+    const slot = hash & this.seenMask;
+    const first = this.seen[slot];
     for (let seen = first; seen; seen = seen.next) {
-      if (line.matches(seen.text)) return this.count(seen.template);
+      if (seen.hash === hash && line.matches(seen.text)) return this.count(seen.template);
     }
     const text = line.text();
     const template = this.place(tokenize(text));
-    if (template !== this.overflow) this.remember(hash, { text, template, next: first });
+    if (template !== this.overflow) this.remember(slot, { hash, text, template, next: first });
     return template;
   }
 
@@ -158,21 +170,21 @@ export class TemplateMiner {
     return current;
   }
 
-  private remember(hash: number, seen: Seen): void {
+  private remember(slot: number, seen: Seen): void {
     if (this.maxCachedLines === 0) return;
     const chars = seen.text.length;
     this.seenChars += chars;
     if (this.seenCount >= this.maxCachedLines || this.seenChars > MAX_CACHED_CHARS) {
-      this.seen.clear();
+      this.seen.fill(undefined);
       this.seenCount = 0;
       this.seenChars = chars;
       seen.next = undefined;
     }
     let last = seen;
-    for (let kept = 1; last.next && kept < MAX_SEEN_PER_HASH; kept++) last = last.next;
+    for (let kept = 1; last.next && kept < MAX_SEEN_PER_SLOT; kept++) last = last.next;
     this.seenCount -= countFrom(last.next);
     last.next = undefined;
-    this.seen.set(hash, seen);
+    this.seen[slot] = seen;
     this.seenCount++;
   }
 
