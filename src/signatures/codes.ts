@@ -6,7 +6,11 @@
  */
 import { endianness } from 'node:os';
 
-let buffer = Buffer.allocUnsafe(1 << 12);
+const INITIAL_BYTES = 1 << 12;
+/** A buffer grown past this for one long line is let go at the next short one. */
+const KEPT_BYTES = 1 << 20;
+
+let buffer = Buffer.allocUnsafeSlow(INITIAL_BYTES);
 let units = view(buffer);
 
 function view(bytes: Buffer): Uint16Array {
@@ -17,8 +21,12 @@ const LITTLE_ENDIAN = endianness() === 'LE';
 
 /** Loads `text` and returns its code units: valid until the next call, past its length stale. */
 export function loadCodes(text: string): Uint16Array {
-  if (text.length * 2 > buffer.length) {
-    buffer = Buffer.allocUnsafe(Math.max(text.length * 2, buffer.length * 2));
+  const bytes = text.length * 2;
+  if (bytes > buffer.length) {
+    buffer = Buffer.allocUnsafeSlow(Math.max(bytes, buffer.length * 2));
+    units = view(buffer);
+  } else if (buffer.length > KEPT_BYTES && bytes <= INITIAL_BYTES) {
+    buffer = Buffer.allocUnsafeSlow(INITIAL_BYTES);
     units = view(buffer);
   }
   if (LITTLE_ENDIAN) buffer.write(text, 0, 'utf16le');
