@@ -2,7 +2,15 @@
  * Masks a line in one pass over its characters: finds the words, masks those that may vary and
  * hashes the result, without building the masked text unless it is asked for.
  */
-import { DATE_NAMES, isDigit, maskAcrossWords, maskWordAt, NOT_BY_SHAPE, UNIT_AT } from './mask.js';
+import {
+  DATE_NAMES,
+  hashText,
+  isDigit,
+  maskAcrossWords,
+  maskWordAt,
+  NOT_BY_SHAPE,
+  UNIT_AT,
+} from './mask.js';
 import type { MaskedLine } from './miner.js';
 import { detach } from '../text.js';
 import { loadCodes } from './codes.js';
@@ -15,23 +23,27 @@ function isSpace(c: number): boolean {
 const UNICODE_SPACE = /\s/;
 
 const TIME_OF_DATE = /^<(?:TS|TIME)>(?:[.,]<NUM>)?$/;
+/** Compared before the text: most words are not a date. */
+const TS_HASH = hashText('<TS>');
 
-/** The code units of the line being scanned (see loadCodes), and its length. */
-let codes = loadCodes('');
-let length = 0;
-
-/** The character code at `i`, or -1 past the end: the array holds stale codes there. */
-const charAt = (i: number) => (i < length ? codes[i] : -1);
+/**
+ * The character code at `i` of a line of `n` code units, or -1 past the end: the array holds
+ * stale codes there.
+ */
+const charAt = (units: Uint16Array, n: number, i: number) => (i < n ? units[i] : -1);
 
 const isUpper = (c: number) => c >= 65 && c <= 90;
 const isLower = (c: number) => c >= 97 && c <= 122;
 const isWordChar = (c: number) => isDigit(c) || isUpper(c) || isLower(c) || c === 95;
 
 /** Whether `true` or `false` stands whole at `at`: a flag after `=` or `:`, masked as `<BOOL>`. */
-function isFlagAt(line: string, at: number): boolean {
-  const c = charAt(at);
+function isFlagAt(line: string, units: Uint16Array, at: number): boolean {
+  const n = line.length;
+  const c = charAt(units, n, at);
   const flag = c === 116 ? 'true' : c === 102 ? 'false' : '';
-  return flag !== '' && line.startsWith(flag, at) && !isWordChar(charAt(at + flag.length));
+  return (
+    flag !== '' && line.startsWith(flag, at) && !isWordChar(charAt(units, n, at + flag.length))
+  );
 }
 
 /** b K M G T B s m h: the first letters of the units of UNIT_AT. */
@@ -60,14 +72,16 @@ function isUnitInitial(c: number): boolean {
  */
 function mayStartAcrossWords(
   line: string,
+  units: Uint16Array,
   start: number,
   end: number,
   dayMonthAt: number,
 ): boolean {
   if (dayMonthAt !== -1) return true;
-  const last = codes[end - 1];
+  const last = units[end - 1];
   if (isDigit(last)) {
-    if (charAt(end) !== 32 || !isUnitInitial(charAt(end + 1))) return false;
+    const n = line.length;
+    if (charAt(units, n, end) !== 32 || !isUnitInitial(charAt(units, n, end + 1))) return false;
     UNIT_AT.lastIndex = end + 1;
     return UNIT_AT.test(line);
   }
@@ -75,9 +89,9 @@ function mayStartAcrossWords(
   return (
     isLower(last) &&
     name >= start &&
-    isUpper(codes[name]) &&
-    isLower(codes[name + 1]) &&
-    (name === start || !isWordChar(codes[name - 1])) &&
+    isUpper(units[name]) &&
+    isLower(units[name + 1]) &&
+    (name === start || !isWordChar(units[name - 1])) &&
     DATE_NAMES.has(line.slice(name, end))
   );
 }
@@ -165,16 +179,23 @@ const mix = (hash: number, word: number) => (Math.imul(hash, 0x5bd1e995) ^ word)
  * call.
  */
 export function scanLine(text: string): MaskedLine {
-  let line = text;
+  return scan(text, false);
+}
+
+/**
+ * The scan of scanLine. Once a pattern of several words may start, the rest of the line is
+ * masked for them and the new line scanned again from its start, the patterns done: the words
+ * before come out the same, and the loop reads one array of one length throughout.
+ */
+function scan(line: string, maskedAcross: boolean): MaskedLine {
   pieces.reset(line);
-  let units = (codes = loadCodes(line));
-  let n = (length = line.length);
+  const units = loadCodes(line);
+  const n = line.length;
   let hash = 0;
   // Constant words separated by single spaces make one run of the line.
   let runStart = -1;
   let runEnd = -1;
   let afterDate = false;
-  let maskedAcross = false;
   let i = 0;
   while (i < n) {
     let c = units[i];
@@ -194,10 +215,11 @@ export function scanLine(text: string): MaskedLine {
         if (c === 32) break;
         if (c >= 48) {
           if (c <= 57) {
-            if (c === 48 && charAt(i + 1) === 120) hex = true;
+            if (c === 48 && i + 1 < n && units[i + 1] === 120) hex = true;
             c = 49;
             varies = true;
-          } else if (c === 64 || ((c === 58 || c === 61) && isFlagAt(line, i + 1))) varies = true;
+          } else if (c === 64 || ((c === 58 || c === 61) && isFlagAt(line, units, i + 1)))
+            varies = true;
         } else if (c === 34 || c === 39) varies = true;
         else if (c === 47) {
           if (
@@ -206,30 +228,27 @@ export function scanLine(text: string): MaskedLine {
             i - start >= 2 &&
             isDigit(units[i - 1]) &&
             isDigit(units[i - 2]) &&
-            isUpper(charAt(i + 1))
+            isUpper(charAt(units, n, i + 1))
           ) {
             dayMonthAt = i - 2;
           }
         } else if (c >= 9 && c <= 13) break;
       } else if (c >= 0xa0 && isSpace(c)) break;
-      shape = (Math.imul(shape, 31) + c) & 0x3fffffff;
+      // Kept to 30 bits at the word's end: the low bits of a product and a sum depend on the
+      // low bits alone, so the hash is hashText's.
+      shape = (Math.imul(shape, 31) + c) | 0;
     }
-    if (!maskedAcross && mayStartAcrossWords(line, start, i, dayMonthAt)) {
+    shape &= 0x3fffffff;
+    if (!maskedAcross && mayStartAcrossWords(line, units, start, i, dayMonthAt)) {
       // No such pattern starts before this word: masking them from here on, in order, masks
-      // them as over the whole line. Then the word is scanned again.
-      line = line.slice(0, start) + maskAcrossWords(line.slice(start));
-      pieces.line = line;
-      units = codes = loadCodes(line);
-      n = length = line.length;
-      maskedAcross = true;
-      i = start;
-      continue;
+      // them as over the whole line.
+      return scan(line.slice(0, start) + maskAcrossWords(line.slice(start)), true);
     }
     if (!varies) {
       if (afterDate && units[start] === 60 && TIME_OF_DATE.test(line.slice(start, i))) {
         continue;
       }
-      afterDate = i - start === 4 && line.startsWith('<TS>', start);
+      afterDate = shape === TS_HASH && i - start === 4 && line.startsWith('<TS>', start);
       // Without a digit, the shape is the hash of the word itself.
       hash = mix(hash, shape);
       if (runStart !== -1 && start === runEnd + 1 && units[runEnd] === 32) {
@@ -243,7 +262,7 @@ export function scanLine(text: string): MaskedLine {
     }
     const masked = maskWordAt(line, units, start, i, hex ? NOT_BY_SHAPE : shape);
     if (afterDate && TIME_OF_DATE.test(masked.text)) continue;
-    afterDate = masked.text === '<TS>';
+    afterDate = masked.hash === TS_HASH && masked.text === '<TS>';
     hash = mix(hash, masked.hash);
     if (runStart !== -1) pieces.addRun(runStart, runEnd);
     runStart = -1;
