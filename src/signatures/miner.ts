@@ -216,8 +216,9 @@ export class TemplateMiner {
     let bestScore = -1;
     let sibling: Node | undefined;
     let siblingScore = -1;
+    const allowed = tokens.length - minimumSame(tokens.length, this.similarity);
     for (const template of group.candidates(tokens, this.similarity)) {
-      const score = agreement(template.tokens, tokens);
+      const score = agreement(template.tokens, tokens, allowed);
       if (score < this.similarity) continue;
       if (namesAnotherError(template.tokens, tokens)) continue;
       if (differsInWords(template.tokens, tokens)) {
@@ -344,12 +345,25 @@ function live(template: Node): Node {
   return current;
 }
 
-/** Share of positions where the template holds the line's token literally. */
-function agreement(template: string[], tokens: string[]): number {
+/**
+ * Share of positions where the template holds the line's token literally, or -1 once more than
+ * `allowed` positions differ: the share can then no longer reach the similarity.
+ */
+function agreement(template: string[], tokens: string[], allowed: number): number {
   if (tokens.length === 0) return 1;
-  let same = 0;
-  for (let i = 0; i < tokens.length; i++) if (template[i] === tokens[i]) same++;
-  return same / tokens.length;
+  let differ = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    if (template[i] !== tokens[i] && ++differ > allowed) return -1;
+  }
+  return (tokens.length - differ) / tokens.length;
+}
+
+/** The fewest positions of `n` that must agree for a share of at least `similarity`. */
+function minimumSame(n: number, similarity: number): number {
+  let minSame = Math.ceil(similarity * n);
+  while (minSame > 0 && (minSame - 1) / n >= similarity) minSame--;
+  while (minSame / n < similarity) minSame++;
+  return minSame;
 }
 
 /** A word, possibly quoted or followed by punctuation: `Started`, `"GET`, `spawned.` */
@@ -460,10 +474,7 @@ export class LengthGroup {
   /** The templates that may hold `similarity` of the line's tokens, oldest first. */
   candidates(tokens: string[], similarity: number): Iterable<Node> {
     const n = tokens.length;
-    let minSame = Math.ceil(similarity * n);
-    while (minSame > 0 && (minSame - 1) / n >= similarity) minSame--;
-    while (minSame / n < similarity) minSame++;
-    const needed = n - minSame + 1;
+    const needed = n - minimumSame(n, similarity) + 1;
     if (n === 0 || needed > n) return this.members;
     // Never undefined: sort() puts undefined last without asking the comparison.
     const lists = tokens.map((token, i) => this.postings[i].get(token) ?? NONE);
