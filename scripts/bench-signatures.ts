@@ -4,7 +4,7 @@
  * realistic lines with fresh ids in every one, repetitive lines whose values repeat, and the
  * worst case of every line a new template; each at half and at full size, to show the growth.
  * Then one 5 MB line through the bundled CLI's commands. Each phase runs RUNS times, in turns,
- * and the fastest run of each counts, as timing noise only slows.
+ * and the median run of each counts: a shared machine's noise moves single runs both ways.
  * Usage: npm run bench:signatures [-- LINES]  (the 5 MB line uses the committed dist/)
  */
 import { spawnSync } from 'node:child_process';
@@ -18,7 +18,7 @@ import { TemplateMiner } from '../src/signatures/miner.js';
 import { generateLines, generateNewTemplates } from './lib/generate.js';
 import { generateRealisticLines } from './lib/generate-realistic.js';
 
-const RUNS = 3;
+const RUNS = 5;
 
 interface Input {
   name: string;
@@ -47,7 +47,7 @@ if (phase === 'floor' || phase === 'mine') {
 async function compare(asked: number): Promise<void> {
   const folder = mkdtempSync(join(tmpdir(), 'aftershock-bench-'));
   try {
-    console.log(`fastest of ${RUNS} runs each, mining and floor in turns\n`);
+    console.log(`median of ${RUNS} runs each, mining and floor in turns\n`);
     const rows: string[][] = [
       ['input', 'lines', 'floor lines/s', 'mined lines/s', 'share', 'peak RSS', 'templates'],
     ];
@@ -65,8 +65,8 @@ async function compare(asked: number): Promise<void> {
           floors.push(run('floor', path));
           mines.push(run('mine', path));
         }
-        const floor = fastest(floors);
-        const mine = fastest(mines);
+        const floor = medianRun(floors);
+        const mine = medianRun(mines);
         const rate = (r: Result) => Math.round(r.lines / r.seconds);
         rows.push([
           input.name,
@@ -113,17 +113,18 @@ async function longLine(folder: string): Promise<void> {
     ['node alone (the floor)', ['--version']],
   ];
   console.log(
-    `\none line of ${(line.length / 1024 / 1024).toFixed(1)} MB, bundled CLI, fastest of ${RUNS}:`,
+    `\none line of ${(line.length / 1024 / 1024).toFixed(1)} MB, bundled CLI, median of ${RUNS}:`,
   );
   for (const [name, args] of commands) {
-    let best = Infinity;
+    const times: number[] = [];
     for (let i = 0; i < RUNS; i++) {
       const started = performance.now();
       spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
-      best = Math.min(best, performance.now() - started);
+      times.push(performance.now() - started);
     }
+    const median = times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
     console.log(
-      `  ${name.padEnd(28)} ${(best / 1000).toFixed(2)} s${name.startsWith('node') ? '' : ' (limit 1 s)'}`,
+      `  ${name.padEnd(28)} ${(median / 1000).toFixed(2)} s${name.startsWith('node') ? '' : ' (limit 1 s)'}`,
     );
   }
 }
@@ -150,8 +151,9 @@ async function writeLines(path: string, lines: Iterable<string>): Promise<void> 
   });
 }
 
-function fastest(results: Result[]): Result {
-  return results.reduce((best, result) => (result.seconds < best.seconds ? result : best));
+function medianRun(results: Result[]): Result {
+  const sorted = [...results].sort((a, b) => a.seconds - b.seconds);
+  return sorted[Math.floor(sorted.length / 2)];
 }
 
 interface Result {
