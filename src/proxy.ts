@@ -156,7 +156,7 @@ export function proxyFetch(env: NodeJS.ProcessEnv = process.env): typeof fetch |
     }
     // undici's own fetch: the dispatcher must come from the same undici as the fetch.
     const options = { ...init, ...(dispatcher && { dispatcher }) } as UndiciInit;
-    return undiciFetch(input as Parameters<typeof undiciFetch>[0], options);
+    return undiciFetch(input, options);
   };
 }
 
