@@ -1,6 +1,7 @@
 /**
- * Masks a line in one pass over its characters: finds the words, masks those that may vary and
- * hashes the result, without building the masked text unless it is asked for.
+ * Masks a line in one pass over its characters (two when a pattern of several words starts in
+ * it): finds the words, masks those that may vary and hashes the result, without building the
+ * masked text unless it is asked for.
  */
 import {
   DATE_NAMES,
