@@ -14,6 +14,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { median } from '../src/compare/stats.js';
 import { DEFAULT_FILTER_PATTERN } from '../src/config.js';
 import { createRateLimiter, DEFAULT_REQUESTS_PER_SECOND } from '../src/sources/cloudwatch.js';
 import { startFakeCloudWatch, type FakeEvent } from '../__tests__/fakes/cloudwatch.js';
@@ -35,12 +36,6 @@ const TARGET_RATIO = 1.2;
 const TARGET_RSS_MB = 200;
 /** How many times the bare SDK and the action page through the events, in turns. */
 const PAGING_RUNS = Number(process.env.RUNS ?? 3);
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
 
 /** Each figure of the runs' measures, the median of its own; the exit code the worst. */
 function medianOf(runs: Measured[]): Measured {

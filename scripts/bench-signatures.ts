@@ -13,6 +13,7 @@ import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median } from '../src/compare/stats.js';
 import { addMessage } from '../src/signatures/line.js';
 import { TemplateMiner } from '../src/signatures/miner.js';
 import { generateLines, generateNewTemplates } from './lib/generate.js';
@@ -122,9 +123,8 @@ async function longLine(folder: string): Promise<void> {
       spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
       times.push(performance.now() - started);
     }
-    const median = times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
     console.log(
-      `  ${name.padEnd(28)} ${(median / 1000).toFixed(2)} s${name.startsWith('node') ? '' : ' (limit 1 s)'}`,
+      `  ${name.padEnd(28)} ${(median(times) / 1000).toFixed(2)} s${name.startsWith('node') ? '' : ' (limit 1 s)'}`,
     );
   }
 }
