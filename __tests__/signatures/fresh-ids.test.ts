@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { freshIdAt } from '../../src/signatures/fresh-ids.js';
-import { maskWord } from '../../src/signatures/mask.js';
+import { maskAcrossWords, maskWord } from '../../src/signatures/mask.js';
+import { maskLine } from '../../src/signatures/scan.js';
 
 const hex = (chars = '0123456789abcdefABCDEF') =>
   fc.array(fc.constantFrom(...chars), { minLength: 1, maxLength: 4 }).map((c) => c.join(''));
@@ -82,6 +83,21 @@ describe('the one-pass reading of fresh ids', () => {
         if (fast !== undefined) expect([word, fast]).toEqual([word, maskWord(word)]);
       }),
       { seed: 20261203, numRuns: 20_000 },
+    );
+  });
+
+  it('is read in a line as the patterns read it alone, whichever ids came before', () => {
+    fc.assert(
+      fc.property(
+        // The scan masks words with a digit (or a quote, an `@`, a flag) and keeps the others.
+        fc.oneof(idLike, punctuated).filter((word) => /\d/.test(word)),
+        (word) => {
+          const expected = maskWord(maskAcrossWords(word));
+          expect([word, maskLine(word)]).toEqual([word, expected]);
+          expect([word, maskLine(`at ${word} x`)]).toEqual([word, `at ${expected} x`]);
+        },
+      ),
+      { seed: 20261208, numRuns: 20_000 },
     );
   });
 

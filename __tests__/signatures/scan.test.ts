@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { seededRandom } from '../../src/demo/random.js';
-import { maskAcrossWords, maskWordAt, NOT_BY_SHAPE } from '../../src/signatures/mask.js';
+import { maskAcrossWords, maskWord, maskWordAt, NOT_BY_SHAPE } from '../../src/signatures/mask.js';
 import { maskLine, scanLine } from '../../src/signatures/scan.js';
 import { loadCodes } from '../../src/signatures/codes.js';
 
@@ -53,6 +53,25 @@ function randomLines(count: number, seed: number): string[] {
 }
 
 describe('scanLine', () => {
+  it('masks a number as its digits say, whichever number of its shape came before', () => {
+    // `1` and nine or twelve digits is an epoch time; other runs of as many digits, hex ids.
+    const pairs = [
+      ['1234567890', '9234567890'],
+      ['0000000000B', '1000000000B'],
+      ['ts=1740787200123', 'ts=2740787200123'],
+    ];
+    for (const [first, second] of pairs) {
+      for (const [a, b] of [
+        [first, second],
+        [second, first],
+      ]) {
+        expect(maskLine(`took ${a}`)).toBe(`took ${maskWord(a)}`);
+        expect(maskLine(`took ${b}`)).toBe(`took ${maskWord(b)}`);
+      }
+      expect(maskWord(first)).not.toBe(maskWord(second));
+    }
+  });
+
   it('masks as the plain reference does, on 20,000 lines made of tricky pieces', () => {
     const differing = randomLines(20_000, 11).filter((line) => maskLine(line) !== reference(line));
     expect(differing.slice(0, 5).map((line) => [line, maskLine(line), reference(line)])).toEqual(

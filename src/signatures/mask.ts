@@ -152,7 +152,9 @@ const NAME_NUMBER = /^([^\d\s'"@]*(?:[#/=[(*]|(?<=\w)-))\d{1,3}([)\]},;:."']*)$/
 
 /**
  * Words are masked through a cache keyed by their shape (every digit read as `1`): only `0x`
- * tells one digit from another, so other words of one shape mask alike when no digit survives.
+ * and the first of exactly ten or thirteen digits (`1` makes an epoch time, another digit a hex
+ * id) tell one digit from another, so other words of one shape mask alike when no digit survives.
+ * An entry whose word has such digits (rare) is a hit only when their first digits agree.
  * The key is a hash of the shape, computed in the loop that looks for digits; an entry holds the
  * shape itself, compared on a hit, so that a collision is only a miss. The hash picks a slot of a
  * fixed table, and a new shape takes the slot over: an index is cheaper than a map's lookup,
@@ -163,6 +165,8 @@ interface ShapeEntry {
   hash: number;
   /** A word of the shape: its digits stand for any digit. */
   word: string;
+  /** Whether the word has digits of an epoch time's length (see sameEpochLeads). */
+  epochLength: boolean;
   masked: Masked;
 }
 const byShape: Array<ShapeEntry | undefined> = new Array<ShapeEntry | undefined>(SHAPE_SLOTS).fill(
@@ -199,6 +203,34 @@ const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 
 /** In place of a shape hash for a word with `0x`, whose digits matter. */
 export const NOT_BY_SHAPE = -1;
+
+/**
+ * Where a run of exactly ten or thirteen digits starts in `word`, from `from` on, or -1: as many
+ * as an epoch time's, which the patterns tell from a hex id by its first digit (see EPOCH).
+ */
+function epochLengthRunAt(word: string, from: number): number {
+  let run = 0;
+  for (let i = from; i <= word.length; i++) {
+    if (i < word.length && isDigit(word.charCodeAt(i))) {
+      run++;
+      continue;
+    }
+    if (run === 10 || run === 13) return i - run;
+    run = 0;
+  }
+  return -1;
+}
+
+/**
+ * Whether the runs of epoch length (see epochLengthRunAt) of `word` and of the word of its shape
+ * at `start` in `codes` start with a `1` in both or in neither.
+ */
+function sameEpochLeads(word: string, codes: Uint16Array, start: number): boolean {
+  for (let at = epochLengthRunAt(word, 0); at !== -1; at = epochLengthRunAt(word, at + 10)) {
+    if ((word.charCodeAt(at) === 49) !== (codes[start + at] === 49)) return false;
+  }
+  return true;
+}
 
 /** Whether `line.slice(start, end)` has the shape of `word`: the same but for digits. */
 function sameShape(word: string, codes: Uint16Array, start: number, end: number): boolean {
@@ -269,7 +301,12 @@ const cached = (word: string, text: string) => ({
 
 function rememberShape(shape: number, word: string, text: string): Masked {
   if (shape < 0) return masked(detach(text));
-  const entry = { hash: shape, word: detach(word), masked: masked(detach(text)) };
+  const entry = {
+    hash: shape,
+    word: detach(word),
+    epochLength: epochLengthRunAt(word, 0) !== -1,
+    masked: masked(detach(text)),
+  };
   byShape[shape & (SHAPE_SLOTS - 1)] = entry;
   return entry.masked;
 }
@@ -342,7 +379,12 @@ export function maskWordAt(
 ): Masked {
   if (shape === NOT_BY_SHAPE) return masked(detach(maskNewWord(line.slice(start, end)).text));
   const known = byShape[shape & (SHAPE_SLOTS - 1)];
-  if (known !== undefined && known.hash === shape && sameShape(known.word, codes, start, end)) {
+  if (
+    known !== undefined &&
+    known.hash === shape &&
+    sameShape(known.word, codes, start, end) &&
+    (!known.epochLength || sameEpochLeads(known.word, codes, start))
+  ) {
     return known.masked;
   }
   // Fresh ids have a shape of their own each: no cache would ever hit.

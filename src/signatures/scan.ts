@@ -138,8 +138,8 @@ class Pieces implements MaskedLine {
 
   /**
    * Whether the masked text is `text`, compared piece by piece without building it: a cache's
-   * whole entry is then one string. Each piece is compared as a cut of each string, which the
-   * engine does several times faster than a loop over characters here.
+   * whole entry is then one string. Each piece is compared by `startsWith`, which the engine does
+   * several times faster than a loop over characters here, and which cuts no string of `text`.
    */
   matches(text: string): boolean {
     let at = 0;
@@ -150,13 +150,13 @@ class Pieces implements MaskedLine {
       }
       const word = this.words[k];
       if (word !== '') {
-        if (text.substring(at, at + word.length) !== word) return false;
+        if (!text.startsWith(word, at)) return false;
         at += word.length;
         continue;
       }
       const start = this.starts[k];
       const end = this.ends[k];
-      if (text.substring(at, at + (end - start)) !== this.line.slice(start, end)) return false;
+      if (!text.startsWith(this.line.slice(start, end), at)) return false;
       at += end - start;
     }
     return at === text.length;
