@@ -3,20 +3,20 @@
  * CloudWatch Logs: wall time and peak RSS of the whole bundled action (`node dist/index.js`,
  * started as a runner starts it) paging with FilterLogEvents, next to the time the bare AWS SDK
  * takes to page through the same events under the same request pacing (5 requests/s), in the
- * same run. Then the action counting with Logs Insights (`source: insights`) on the same 500k
+ * same run, bundled as the action is (scripts/lib/sdk-paging.ts); the pacing hides the work in
+ * the wall time, so the CPU time is the figure to compare. Then the action counting with Logs Insights (`source: insights`) on the same 500k
  * events, whose counts must agree with paging's within 1% per signature, and on 100k to 10M
  * events, whose CPU time and peak RSS must stay within 2x of each other.
  * Usage: npm run bench:cloudwatch  (uses the committed dist/; EVENTS=... to change the paged
  * count, INSIGHTS_EVENTS=100000,1000000 for the Insights rows)
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { median } from '../src/compare/stats.js';
 import { DEFAULT_FILTER_PATTERN } from '../src/config.js';
-import { createRateLimiter, DEFAULT_REQUESTS_PER_SECOND } from '../src/sources/cloudwatch.js';
+import { DEFAULT_REQUESTS_PER_SECOND } from '../src/sources/cloudwatch.js';
 import { startFakeCloudWatch, type FakeEvent } from '../__tests__/fakes/cloudwatch.js';
 
 const TOTAL = Number(process.env.EVENTS ?? 500_000);
@@ -48,40 +48,11 @@ function medianOf(runs: Measured[]): Measured {
   };
 }
 
-// The child that pages with the bare SDK reads the same windows from its parent.
-const deployedAt =
-  Number(process.env.BENCH_DEPLOYED_AT) || Math.floor((Date.now() - 30 * MINUTE) / 1000) * 1000;
+const deployedAt = Math.floor((Date.now() - 30 * MINUTE) / 1000) * 1000;
 const windows = [
   { start: deployedAt - BASELINE_MS, end: deployedAt },
   { start: deployedAt, end: deployedAt + SOAK_MS },
 ];
-
-/** Child mode: the bare SDK pages through both windows; prints the events and milliseconds. */
-if (process.argv[2] === '--sdk-only') {
-  const client = new CloudWatchLogsClient({});
-  const limiter = createRateLimiter(DEFAULT_REQUESTS_PER_SECOND);
-  const started = performance.now();
-  let events = 0;
-  for (const window of windows) {
-    let nextToken: string | undefined;
-    do {
-      await limiter.acquire();
-      const page = await client.send(
-        new FilterLogEventsCommand({
-          logGroupName: GROUP,
-          startTime: window.start,
-          endTime: window.end - 1,
-          filterPattern: DEFAULT_FILTER_PATTERN,
-          nextToken,
-        }),
-      );
-      events += page.events?.length ?? 0;
-      nextToken = page.nextToken;
-    } while (nextToken);
-  }
-  console.log(JSON.stringify({ events, ms: performance.now() - started }));
-  process.exit(0);
-}
 
 /** Deterministic events, spread evenly over both windows, generated as they are read. */
 function* generate(total: number): Iterable<FakeEvent> {
@@ -248,7 +219,29 @@ const awsEnv = {
   AWS_EC2_METADATA_DISABLED: 'true',
   AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: fake.url,
   NODE_NO_WARNINGS: '1',
-  BENCH_DEPLOYED_AT: String(deployedAt),
+};
+
+/**
+ * The bare SDK's paging (scripts/lib/sdk-paging.ts), bundled as the action is: both start as
+ * plain node on one file, with no compiler in the measured process.
+ */
+function bundleSdkPaging(): string {
+  const out = join(dir, 'sdk-paging');
+  const built = spawnSync(
+    resolve('node_modules/.bin/ncc'),
+    ['build', resolve('scripts/lib/sdk-paging.ts'), '-o', out, '-q', '--transpile-only'],
+    { encoding: 'utf8' },
+  );
+  if (built.status !== 0)
+    throw new Error(`could not bundle the bare SDK's paging: ${built.stderr}`);
+  return join(out, 'index.js');
+}
+const sdkPaging = bundleSdkPaging();
+const sdkEnv = {
+  ...awsEnv,
+  BENCH_GROUP: GROUP,
+  BENCH_WINDOWS: JSON.stringify(windows),
+  BENCH_FILTER_PATTERN: DEFAULT_FILTER_PATTERN,
 };
 
 try {
@@ -262,12 +255,7 @@ try {
   const pagedRuns: Array<Run & { requests: number }> = [];
   for (let i = 0; i < PAGING_RUNS; i++) {
     fake.requests.length = 0;
-    const measured = await measure(
-      process.execPath,
-      ['--import', 'tsx', resolve('scripts/bench-cloudwatch.ts'), '--sdk-only'],
-      awsEnv,
-      dir,
-    );
+    const measured = await measure(process.execPath, [sdkPaging], sdkEnv, dir);
     const result = JSON.parse(measured.stdout.trim().split('\n').pop() ?? '{}') as {
       events: number;
       ms: number;
@@ -337,7 +325,6 @@ try {
   console.log(
     `verdict ${paged.report.verdict ?? '(none)'}, exit ${action.code}; action / SDK paging: ${ratio.toFixed(2)}x (target ≤ ${TARGET_RATIO}x), peak RSS ${action.peakRssMb.toFixed(0)} MB (target ≤ ${TARGET_RSS_MB} MB)`,
   );
-  // The SDK process runs under tsx, whose start costs CPU too: a floor on the high side.
   console.log(
     `CPU time, which no pacing hides: action / bare SDK ${(action.cpuMs / sdk.cpuMs).toFixed(2)}x (target ≤ ${TARGET_RATIO}x)`,
   );
