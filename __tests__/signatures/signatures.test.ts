@@ -368,6 +368,47 @@ describe('mineSignatures', () => {
     expect(comparison.verdict).toBe('inconclusive');
     expect(comparison.reason).toMatch(/^Could not analyse the logs: /);
   });
+
+  /** memorySource's events, also in pages of `size`, the last cut by `cut` when it is set. */
+  function pagedSource(
+    windows: Record<'baseline' | 'after', string[]>,
+    size: number,
+    cut?: Error,
+  ): LogSource {
+    const source = memorySource('/ecs/paged', windows);
+    return {
+      ...source,
+      async *pages(window) {
+        const events = windows[window].map((message) => ({ message, logGroup: '/ecs/paged' }));
+        for (let at = 0; at < events.length; at += size) {
+          await Promise.resolve();
+          if (cut && at + size >= events.length) throw cut;
+          yield events.slice(at, at + size);
+        }
+      },
+    };
+  }
+
+  it('mines a source read in pages as it mines the same events one by one', async () => {
+    const lines = {
+      baseline: Array.from({ length: 25 }, (_, i) => `ERROR db timeout after ${i}s on shard ${i}`),
+      after: Array.from({ length: 40 }, (_, i) =>
+        i % 3 ? `ERROR cart ${i} lost its coupon` : `WARN retry ${i} of upload`,
+      ),
+    };
+    const oneByOne = await mineSignatures([memorySource('/ecs/paged', lines)], windows);
+    const paged = await mineSignatures([pagedSource(lines, 7)], windows);
+    expect(paged.signatures.length).toBeGreaterThan(1);
+    expect(paged).toEqual(oneByOne);
+  });
+
+  it('tells a source that fails between its pages from one whose events cannot be mined', async () => {
+    const lines = { baseline: ['ERROR db timeout after 3s'], after: ['ERROR a', 'ERROR b'] };
+    const mined = await mineSignatures([pagedSource(lines, 1, new Error('Throttled'))], windows);
+    expect(mined.failures).toEqual([
+      { source: '/ecs/paged', kind: 'read', message: '/ecs/paged: Throttled' },
+    ]);
+  });
 });
 
 describe('printSignatures', () => {

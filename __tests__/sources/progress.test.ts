@@ -20,4 +20,31 @@ describe('withProgress', () => {
     expect(lines[0]).toMatch(/^reading \/ecs\/a \(baseline\): \d+ events$/);
     await expect(source.loggedAnything?.({ start: 0, end: 1 })).resolves.toBe(true);
   });
+
+  it('passes the pages of a source that reads in pages, counting their events', async () => {
+    let clock = 0;
+    const lines: string[] = [];
+    const pages = [['a', 'b', 'c'], ['d', 'e'], ['f']];
+    const [source] = withProgress(
+      [
+        {
+          ...memorySource('/ecs/p', { baseline: pages.flat(), after: [] }),
+          async *pages() {
+            for (const page of pages) {
+              await Promise.resolve();
+              yield page.map((message) => ({ message, logGroup: '/ecs/p' }));
+            }
+          },
+        },
+      ],
+      (line) => lines.push(line),
+      { everyMs: 1000, now: () => (clock += 600) },
+    );
+    const seen: string[][] = [];
+    for await (const page of source.pages!('baseline', { start: 0, end: 1 })) {
+      seen.push(page.map((event) => event.message));
+    }
+    expect(seen).toEqual(pages);
+    expect(lines).toEqual(['reading /ecs/p (baseline): 5 events']);
+  });
 });

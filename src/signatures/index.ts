@@ -319,10 +319,15 @@ class SourceMining {
         await this.readCounted(window, range);
         return;
       }
-      for await (const event of readFailures(
-        this.source.events(window, range, this.options.signal),
-      )) {
-        this.count(window, event);
+      const signal = this.options.signal;
+      if (this.source.pages) {
+        await readEach(this.source.pages(window, range, signal), (page) => {
+          for (const event of page) this.count(window, event);
+        });
+      } else {
+        await readEach(this.source.events(window, range, signal), (event) => {
+          this.count(window, event);
+        });
       }
     } catch (error) {
       this.fail(error);
@@ -502,11 +507,12 @@ class ReadFailure extends Error {
 }
 
 /**
- * The events as the source gives them; what the source throws comes out as a ReadFailure. A
- * failure of the loop's own body is not the source's: the generator is only returned then.
+ * Hands each item of a source to `handle`: what the source throws is a ReadFailure, what
+ * `handle` throws is not. Iterated by hand, not by a generator around the source's, which would
+ * cost a promise more for each item.
  */
-async function* readFailures<T>(events: AsyncIterable<T>): AsyncIterable<T> {
-  const iterator = events[Symbol.asyncIterator]();
+async function readEach<T>(items: AsyncIterable<T>, handle: (item: T) => void): Promise<void> {
+  const iterator = items[Symbol.asyncIterator]();
   let open = true;
   try {
     for (;;) {
@@ -521,10 +527,10 @@ async function* readFailures<T>(events: AsyncIterable<T>): AsyncIterable<T> {
         open = false;
         return;
       }
-      yield next.value;
+      handle(next.value);
     }
   } finally {
-    // The loop stopped early (its body threw, or the run was cancelled): let the source clean up.
+    // The loop stopped early (`handle` threw, or the run was cancelled): let the source clean up.
     if (open) await iterator.return?.();
   }
 }

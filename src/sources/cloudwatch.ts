@@ -154,6 +154,14 @@ export class CloudWatchSource implements LogSource {
     range: TimeRange,
     signal?: AbortSignal,
   ): AsyncIterable<LogEvent> {
+    for await (const page of this.pages(window, range, signal)) yield* page;
+  }
+
+  async *pages(
+    window: WindowName,
+    range: TimeRange,
+    signal?: AbortSignal,
+  ): AsyncIterable<LogEvent[]> {
     const seen = new Set<string>();
     let nextToken: string | undefined;
     let count = 0;
@@ -172,6 +180,7 @@ export class CloudWatchSource implements LogSource {
         `reading the ${window} window`,
         signal,
       );
+      const events: LogEvent[] = [];
       for (const event of page.events ?? []) {
         if (count === this.maxEvents) {
           const marker: TruncationMarker = {
@@ -179,20 +188,22 @@ export class CloudWatchSource implements LogSource {
             logGroup: this.name,
             truncated: { window, maxEvents: this.maxEvents, lastTimestamp },
           };
-          yield marker;
+          events.push(marker);
+          yield events;
           return;
         }
         count++;
         if (event.timestamp !== undefined) {
           lastTimestamp = Math.max(lastTimestamp ?? -Infinity, event.timestamp);
         }
-        yield {
+        events.push({
           message: event.message ?? '',
           timestamp: event.timestamp,
           logGroup: this.name,
           logStream: event.logStreamName,
-        };
+        });
       }
+      if (events.length > 0) yield events;
       // Pages may be empty while a token remains; a token seen before would loop forever.
       if (!page.nextToken || seen.has(page.nextToken)) return;
       seen.add(page.nextToken);

@@ -12,19 +12,35 @@ export function withProgress(
   const everyMs = options.everyMs ?? 2000;
   const now = options.now ?? Date.now;
   let last = now();
-  return sources.map((source) => ({
-    name: source.name,
-    loggedAnything: source.loggedAnything?.bind(source),
-    async *events(window, range, signal) {
-      let count = 0;
-      for await (const event of source.events(window, range, signal)) {
-        if (!event.truncated) count++;
-        if (now() - last >= everyMs) {
-          last = now();
-          report(`reading ${source.name} (${window}): ${count.toLocaleString('en-US')} events`);
+  return sources.map((source) => {
+    const said = (window: string, count: number) => {
+      if (now() - last < everyMs) return;
+      last = now();
+      report(`reading ${source.name} (${window}): ${count.toLocaleString('en-US')} events`);
+    };
+    const wrapped: LogSource = {
+      name: source.name,
+      loggedAnything: source.loggedAnything?.bind(source),
+      async *events(window, range, signal) {
+        let count = 0;
+        for await (const event of source.events(window, range, signal)) {
+          if (!event.truncated) count++;
+          said(window, count);
+          yield event;
         }
-        yield event;
-      }
-    },
-  }));
+      },
+    };
+    if (source.pages) {
+      const pages = source.pages.bind(source);
+      wrapped.pages = async function* (window, range, signal) {
+        let count = 0;
+        for await (const page of pages(window, range, signal)) {
+          for (const event of page) if (!event.truncated) count++;
+          said(window, count);
+          yield page;
+        }
+      };
+    }
+    return wrapped;
+  });
 }

@@ -30,6 +30,11 @@ export interface LogSource {
   /** The error events of one window, in the order the source returns them. */
   events(window: WindowName, range: TimeRange, signal?: AbortSignal): AsyncIterable<LogEvent>;
   /**
+   * The same events in the pages the source reads them in, when it reads in pages: a reader that
+   * takes a page at a time waits once a page instead of once an event.
+   */
+  pages?(window: WindowName, range: TimeRange, signal?: AbortSignal): AsyncIterable<LogEvent[]>;
+  /**
    * Whether the source logged anything at all (not only errors) in the range.
    * Sources that cannot tell cheaply leave it out.
    */
