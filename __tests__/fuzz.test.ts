@@ -219,7 +219,9 @@ describe('fuzzing the pipeline', () => {
           const report = await runPipeline(config, {
             sources: [sourceFor(s)],
             loadCommits: () => Promise.resolve(rangeFor(s)),
-            claude: s.model ? createClaudeClient('sk-ant-fuzz-key-0000000000000000') : undefined,
+            claude: s.model
+              ? await createClaudeClient('sk-ant-fuzz-key-0000000000000000')
+              : undefined,
             version: '0.0.0-fuzz',
             secrets: ['sk-ant-fuzz-key-0000000000000000'],
             context: { region: 'eu-west-1', repositoryUrl: REPOSITORY, runUrl: RUN },

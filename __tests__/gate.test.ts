@@ -102,7 +102,7 @@ async function run(source: () => LogSource, withModel: boolean) {
   return runPipeline(config, {
     sources: [source()],
     loadCommits: () => Promise.resolve(range),
-    claude: withModel ? createClaudeClient('sk-ant-test-key-000000000000') : undefined,
+    claude: withModel ? await createClaudeClient('sk-ant-test-key-000000000000') : undefined,
     version: '0.0.0-test',
   });
 }

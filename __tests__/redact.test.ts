@@ -165,7 +165,7 @@ describe('no secret leaves', () => {
             },
           ],
         }),
-      claude: createClaudeClient(API_KEY),
+      claude: await createClaudeClient(API_KEY),
       version: '0.0.0-test',
       secrets: [API_KEY],
     });

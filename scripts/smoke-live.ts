@@ -26,7 +26,7 @@ const say = (line: string) => process.stdout.write(`${redact(line)}\n`);
 async function checkClaude(apiKey: string, model: string): Promise<boolean> {
   const { report } = await runDemo({
     inputs: { [INPUT.model]: model },
-    deps: { claude: createClaudeClient(apiKey), secrets: [apiKey] },
+    deps: { claude: await createClaudeClient(apiKey), secrets: [apiKey] },
     version: 'smoke',
     now: Date.now(),
   });

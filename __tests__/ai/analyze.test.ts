@@ -102,7 +102,7 @@ describe('analyze with Claude (real SDK, local fake)', () => {
         }),
       ),
     ];
-    const { analysis, usage } = await analyze(input, { ...options, client: client() });
+    const { analysis, usage } = await analyze(input, { ...options, client: await client() });
 
     const [count] = fake.to('count_tokens');
     const messages = fake.to('messages');
@@ -144,17 +144,17 @@ describe('analyze with Claude (real SDK, local fake)', () => {
 
   it('drops an invented severity, and a severity that cites nothing, but keeps the analysis', async () => {
     replies = [messageReply(answer({ severity: 'catastrophic' }))];
-    const first = await analyze(await evidence(), { ...options, client: client() });
+    const first = await analyze(await evidence(), { ...options, client: await client() });
     expect(first.analysis.source).toBe('claude');
     expect(first.analysis.advisory).toEqual({ confidence: 'medium' });
 
     replies = [messageReply(answer({ cited_commit_shas: ['1234567'], severity: 'critical' }))];
-    const second = await analyze(await evidence(), { ...options, client: client() });
+    const second = await analyze(await evidence(), { ...options, client: await client() });
     expect(second.analysis.citedCommits).toEqual([]);
     expect(second.analysis.advisory).toEqual({ confidence: 'medium' });
 
     replies = [messageReply(answer({ severity: 'critical' }))];
-    const third = await analyze(await evidence(), { ...options, client: client() });
+    const third = await analyze(await evidence(), { ...options, client: await client() });
     expect(third.analysis.advisory).toEqual({ confidence: 'medium', severity: 'critical' });
   });
 
@@ -178,7 +178,7 @@ describe('analyze with Claude (real SDK, local fake)', () => {
   ])('falls back to the statistics with the reason: %s', async (_name, reply, reason) => {
     replies = [reply];
     const input = await evidence();
-    const { analysis } = await analyze(input, { ...options, client: client() });
+    const { analysis } = await analyze(input, { ...options, client: await client() });
     expect(analysis.source).toBe('statistics');
     expect(analysis.fallbackReason).toMatch(reason);
     expect(analysis.summary.length).toBeGreaterThan(0);
@@ -191,7 +191,7 @@ describe('analyze with Claude (real SDK, local fake)', () => {
       errorReply(429, 'rate_limit_error', 'slow down', { 'retry-after': '1' }),
       messageReply(answer()),
     ];
-    const { analysis } = await analyze(await evidence(), { ...options, client: client() });
+    const { analysis } = await analyze(await evidence(), { ...options, client: await client() });
     const messages = fake.to('messages');
     expect(messages).toHaveLength(2);
     expect(messages[1].at - messages[0].at).toBeGreaterThanOrEqual(950);
@@ -204,13 +204,13 @@ describe('analyze with Claude (real SDK, local fake)', () => {
       errorReply(500, 'api_error', 'boom', { 'retry-after-ms': '20' }),
       messageReply(answer()),
     ];
-    const recovered = await analyze(await evidence(), { ...options, client: client() });
+    const recovered = await analyze(await evidence(), { ...options, client: await client() });
     expect(fake.to('messages')).toHaveLength(3);
     expect(recovered.analysis.source).toBe('claude');
 
     fake.requests.length = 0;
     replies = [errorReply(529, 'overloaded_error', 'overloaded', { 'retry-after-ms': '20' })];
-    const overloaded = await analyze(await evidence(), { ...options, client: client() });
+    const overloaded = await analyze(await evidence(), { ...options, client: await client() });
     expect(fake.to('messages')).toHaveLength(3);
     expect(overloaded.analysis.source).toBe('statistics');
     expect(overloaded.analysis.fallbackReason).toBe(
@@ -223,7 +223,7 @@ describe('analyze with Claude (real SDK, local fake)', () => {
     // Waiting an hour would outlast the test's own timeout: the deadline is what ends it.
     const { analysis } = await analyze(await evidence(), {
       ...options,
-      client: client(),
+      client: await client(),
       timeoutMs: 800,
     });
     expect(analysis.source).toBe('statistics');
@@ -233,7 +233,7 @@ describe('analyze with Claude (real SDK, local fake)', () => {
   it('uses the conservative estimate when the token count does not answer', async () => {
     countAnswer = errorReply(404, 'not_found_error', 'no count here');
     replies = [messageReply(answer())];
-    const { analysis } = await analyze(await evidence(), { ...options, client: client() });
+    const { analysis } = await analyze(await evidence(), { ...options, client: await client() });
     expect(fake.to('messages')).toHaveLength(1);
     expect(analysis.source).toBe('claude');
     expect(analysis.prompt?.measuredWith).toBe('estimate');
@@ -242,7 +242,10 @@ describe('analyze with Claude (real SDK, local fake)', () => {
   it('does not call the model when even the shortest prompt exceeds the budget', async () => {
     countAnswer = countReply(999_999);
     replies = [messageReply(answer())];
-    const { analysis, usage } = await analyze(await evidence(), { ...options, client: client() });
+    const { analysis, usage } = await analyze(await evidence(), {
+      ...options,
+      client: await client(),
+    });
     expect(fake.to('messages')).toHaveLength(0);
     expect(analysis.source).toBe('statistics');
     expect(analysis.fallbackReason).toMatch(/exceeds max-prompt-tokens \(20000\)/);
@@ -253,7 +256,7 @@ describe('analyze with Claude (real SDK, local fake)', () => {
     const broken = await evidence();
     // Evidence no stage would make: building the prompt throws on it.
     broken.comparison.findings[0].examples = [null as unknown as string];
-    const { analysis, usage } = await analyze(broken, { ...options, client: client() });
+    const { analysis, usage } = await analyze(broken, { ...options, client: await client() });
     expect(fake.to('messages')).toHaveLength(0);
     expect(analysis.source).toBe('statistics');
     expect(analysis.fallbackReason).toMatch(/^the prompt could not be built \(/);
@@ -317,7 +320,7 @@ describe('createClaudeClient behind a proxy', () => {
       const env = { HTTP_PROXY: proxy.url, HTTPS_PROXY: proxy.url };
       const through = await analyze(await evidence(), {
         ...options,
-        client: createClaudeClient(KEY, env),
+        client: await createClaudeClient(KEY, env),
       });
       expect(through.analysis.source).toBe('claude');
       const target = fake.url.replace('http://', '');
@@ -326,7 +329,7 @@ describe('createClaudeClient behind a proxy', () => {
       proxy.seen.length = 0;
       const around = await analyze(await evidence(), {
         ...options,
-        client: createClaudeClient(KEY, { ...env, NO_PROXY: '127.0.0.1' }),
+        client: await createClaudeClient(KEY, { ...env, NO_PROXY: '127.0.0.1' }),
       });
       expect(around.analysis.source).toBe('claude');
       expect(proxy.seen).toEqual([]);

@@ -1,4 +1,14 @@
-import Anthropic from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
+import {
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  APIError,
+  AuthenticationError,
+  BadRequestError,
+  NotFoundError,
+  PermissionDeniedError,
+  RateLimitError,
+} from '@anthropic-ai/sdk/core/error';
 import { proxyFetch } from '../proxy.js';
 import { ModelAnswer, MODEL_ANSWER_SCHEMA } from './schema.js';
 import type { PromptText } from './prompt.js';
@@ -25,12 +35,14 @@ export const MAX_RETRIES = 2;
 /**
  * The client honours ANTHROPIC_BASE_URL. Retries of 408, 409, 429, 529 and other 5xx answers,
  * after `retry-after` when the API sends one, are the SDK's; they are bounded by MAX_RETRIES and,
- * whatever `retry-after` says, by the deadline the caller's signal carries.
+ * whatever `retry-after` says, by the deadline the caller's signal carries. The SDK is loaded
+ * here, not at start: it is a quarter of the bundle, and a run without a key never needs it.
  */
-export function createClaudeClient(
+export async function createClaudeClient(
   apiKey: string,
   env: NodeJS.ProcessEnv = process.env,
-): Anthropic {
+): Promise<Anthropic> {
+  const { default: Anthropic } = await import('@anthropic-ai/sdk');
   const fetch = proxyFetch(env);
   return new Anthropic({
     apiKey,
@@ -130,32 +142,32 @@ export function describeApiError(error: unknown, options: ClaudeOptions): string
       ? 'the Anthropic API did not answer before the deadline (retries included)'
       : 'the Anthropic API call was cancelled';
   }
-  if (error instanceof Anthropic.AuthenticationError) {
+  if (error instanceof AuthenticationError) {
     return 'the Anthropic API rejected the key (401): check the anthropic-api-key input';
   }
-  if (error instanceof Anthropic.PermissionDeniedError) {
+  if (error instanceof PermissionDeniedError) {
     return 'the Anthropic API refused this key access (403): check the anthropic-api-key input and its workspace';
   }
-  if (error instanceof Anthropic.NotFoundError) {
+  if (error instanceof NotFoundError) {
     return `the Anthropic API does not know the model "${options.model}" (404): check the model input`;
   }
-  if (error instanceof Anthropic.BadRequestError) {
+  if (error instanceof BadRequestError) {
     return `the Anthropic API rejected the request (400): ${error.message.slice(0, 300)}`;
   }
   const retries = `after ${MAX_RETRIES} retries`;
-  if (error instanceof Anthropic.RateLimitError) {
+  if (error instanceof RateLimitError) {
     return `the Anthropic API is rate limiting this key (429) ${retries}`;
   }
-  if (error instanceof Anthropic.APIError && error.status === 529) {
+  if (error instanceof APIError && error.status === 529) {
     return `the Anthropic API is overloaded (529) ${retries}`;
   }
-  if (error instanceof Anthropic.APIConnectionTimeoutError) {
+  if (error instanceof APIConnectionTimeoutError) {
     return `the Anthropic API did not answer in time ${retries}`;
   }
-  if (error instanceof Anthropic.APIConnectionError) {
+  if (error instanceof APIConnectionError) {
     return `the Anthropic API could not be reached ${retries}: ${error.message.slice(0, 200)}`;
   }
-  if (error instanceof Anthropic.APIError) {
+  if (error instanceof APIError) {
     return `the Anthropic API failed (${error.status ?? 'no status'}) ${retries}: ${error.message.slice(0, 200)}`;
   }
   return `the Anthropic API call failed: ${errorMessage(error)}`;
