@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { withProgress } from '../../src/sources/progress.js';
+import type { LogSource } from '../../src/sources/types.js';
 import { memorySource, repeat } from '../helpers/memory-source.js';
 
 describe('withProgress', () => {
@@ -19,6 +20,20 @@ describe('withProgress', () => {
     expect(lines.length).toBeLessThan(5);
     expect(lines[0]).toMatch(/^reading \/ecs\/a \(baseline\): \d+ events$/);
     await expect(source.loggedAnything?.({ start: 0, end: 1 })).resolves.toBe(true);
+  });
+
+  it('keeps what the source does besides reading: traces around an example, counting', async () => {
+    const counting = { choose: () => Promise.reject(new Error('not asked')) };
+    const inner = {
+      ...memorySource('/ecs/c', { baseline: [], after: [] }),
+      surrounding: () => Promise.resolve('Error: boom\n    at main (app.js:1)'),
+      counting,
+    } as unknown as LogSource;
+    const [source] = withProgress([inner], () => undefined);
+    expect(source.counting).toBe(counting);
+    await expect(
+      source.surrounding?.({ logStream: 's', timestamp: 0, message: 'x' }),
+    ).resolves.toBe('Error: boom\n    at main (app.js:1)');
   });
 
   it('passes the pages of a source that reads in pages, counting their events', async () => {

@@ -18,9 +18,12 @@ export function withProgress(
       last = now();
       report(`reading ${source.name} (${window}): ${count.toLocaleString('en-US')} events`);
     };
+    // Everything but the reads is the source's own: a terminal must not change what is read.
     const wrapped: LogSource = {
       name: source.name,
       loggedAnything: source.loggedAnything?.bind(source),
+      surrounding: source.surrounding?.bind(source),
+      counting: source.counting,
       async *events(window, range, signal) {
         let count = 0;
         for await (const event of source.events(window, range, signal)) {
