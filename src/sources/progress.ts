@@ -13,7 +13,7 @@ export function withProgress(
   const now = options.now ?? Date.now;
   let last = now();
   return sources.map((source) => {
-    const said = (window: string, count: number) => {
+    const reportRead = (window: string, count: number) => {
       if (now() - last < everyMs) return;
       last = now();
       report(`reading ${source.name} (${window}): ${count.toLocaleString('en-US')} events`);
@@ -28,7 +28,7 @@ export function withProgress(
         let count = 0;
         for await (const event of source.events(window, range, signal)) {
           if (!event.truncated) count++;
-          said(window, count);
+          reportRead(window, count);
           yield event;
         }
       },
@@ -39,7 +39,7 @@ export function withProgress(
         let count = 0;
         for await (const page of pages(window, range, signal)) {
           for (const event of page) if (!event.truncated) count++;
-          said(window, count);
+          reportRead(window, count);
           yield page;
         }
       };
