@@ -318,7 +318,7 @@ async function analyzeCommand(args: string[], io: Io): Promise<number> {
     sources,
     loadCommits: () =>
       commitsFile ? readCommitRangeFile(commitsFile) : Promise.resolve(noCommits(config)),
-    claude: config.anthropicApiKey ? await createClaudeClient(config.anthropicApiKey) : undefined,
+    claude: config.anthropicApiKey ? createClaudeClient(config.anthropicApiKey) : undefined,
     version: VERSION,
     secrets: [config.anthropicApiKey, config.slackWebhookUrl].filter((s): s is string => !!s),
     looks,

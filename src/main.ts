@@ -90,7 +90,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
         log: (message) => core.info(message),
       }),
       loadCommits: async () => (range = await loadCommits(config, event, github)),
-      claude: config.anthropicApiKey ? await createClaudeClient(config.anthropicApiKey) : undefined,
+      claude: config.anthropicApiKey ? createClaudeClient(config.anthropicApiKey) : undefined,
       version: VERSION,
       secrets,
       context: reportContext(config, env),

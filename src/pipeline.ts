@@ -66,8 +66,8 @@ export interface PipelineDeps {
   sources: LogSource[];
   /** Reads the deployed commit range; its failure degrades the report, never the verdict. */
   loadCommits: () => Promise<CommitRange>;
-  /** No client: statistics-only analysis. */
-  claude?: Anthropic;
+  /** No client: statistics-only analysis. A client that cannot load costs the model's part only. */
+  claude?: Anthropic | Promise<Anthropic>;
   version: string;
   secrets?: readonly string[];
   context?: ReportContext;

@@ -37,20 +37,24 @@ export const MAX_RETRIES = 2;
  * after `retry-after` when the API sends one, are the SDK's; they are bounded by MAX_RETRIES and,
  * whatever `retry-after` says, by the deadline the caller's signal carries. The SDK is loaded
  * here, not at start: it is a quarter of the bundle, and a run without a key never needs it.
+ * The analysis awaits the client minutes later; until then a failure to load waits for it.
  */
-export async function createClaudeClient(
+export function createClaudeClient(
   apiKey: string,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<Anthropic> {
-  const { default: Anthropic } = await import('@anthropic-ai/sdk');
-  const fetch = proxyFetch(env);
-  return new Anthropic({
-    apiKey,
-    maxRetries: MAX_RETRIES,
-    timeout: 60_000,
-    // The SDK's fetch ignores HTTPS_PROXY / NO_PROXY.
-    ...(fetch && { fetch }),
+  const client = import('@anthropic-ai/sdk').then(({ default: Anthropic }) => {
+    const fetch = proxyFetch(env);
+    return new Anthropic({
+      apiKey,
+      maxRetries: MAX_RETRIES,
+      timeout: 60_000,
+      // The SDK's fetch ignores HTTPS_PROXY / NO_PROXY.
+      ...(fetch && { fetch }),
+    });
   });
+  client.catch(() => undefined);
+  return client;
 }
 
 /** The request both the token count and the call send: system, message and output schema. */

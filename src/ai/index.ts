@@ -13,8 +13,11 @@ export { createClaudeClient } from './claude.js';
 export { costInDollars, formatCost, formatScanned, priceOf } from './prices.js';
 
 export interface AnalyzeOptions {
-  /** No client: a statistics-only analysis, and no model call at all. */
-  client?: Anthropic;
+  /**
+   * No client: a statistics-only analysis, and no model call at all. A client still loading
+   * (see createClaudeClient) is awaited here; one that cannot load is a failure of the model.
+   */
+  client?: Anthropic | Promise<Anthropic>;
   model: string;
   maxPromptTokens: number;
   /** Credentials to scrub from the prompt wherever they appear, besides the patterns. */
@@ -36,8 +39,21 @@ export async function analyze(
   options: AnalyzeOptions,
 ): Promise<AnalysisResult> {
   const statistics = statisticsAnalysis(evidence);
-  const { client, model } = options;
-  if (!client) return { analysis: statistics, usage: NO_USAGE };
+  const { model } = options;
+  if (!options.client) return { analysis: statistics, usage: NO_USAGE };
+  let client: Anthropic;
+  try {
+    client = await options.client;
+  } catch (error) {
+    return {
+      analysis: {
+        ...statistics,
+        model,
+        fallbackReason: `the Anthropic SDK could not be loaded (${errorMessage(error)})`,
+      },
+      usage: NO_USAGE,
+    };
+  }
 
   const signal = AbortSignal.any([
     AbortSignal.timeout(options.timeoutMs ?? 120_000),
