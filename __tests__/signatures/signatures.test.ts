@@ -1,7 +1,8 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
 import { maskLine } from '../../src/signatures/scan.js';
-import { detectKind, eventLevel } from '../../src/signatures/classify.js';
+import { detectKind, eventLevel, KIND_RULES } from '../../src/signatures/classify.js';
 import {
   mineSignatures,
   signatureId,
@@ -82,8 +83,25 @@ describe('levels and kinds', () => {
     ['"GET /api HTTP/1.1" 503 12', 'http-5xx'],
     ['KeyError: id', 'exception'],
     ['something went wrong', 'error'],
+    ['an exception was logged', 'error'],
+    ['TRACEBACK follows', 'error'],
+    ['job failed\n    at Worker.run (worker.js:12)', 'exception'],
   ])('%s is %s', (line, kind) => {
     expect(detectKind(line)).toBe(kind);
+  });
+
+  it('tells the kind as the rules one by one do, on lines of their words in any case', () => {
+    const words = ['Timeout', 'TIMED OUT', 'exit code 137', 'Exception', 'exception', 'KeyError'];
+    words.push('keyerror', 'HTTP/1.1" 503', 'status=502', 'OOMKilled', 'oomkilled', 'panic:');
+    words.push('\n  at f', 'at g', ' ', 'ok', 'Traceback', 'traceback', '504 Bad Gateway', 'x');
+    const oneByOne = (line: string) => KIND_RULES.find(([, rule]) => rule.test(line))?.[0];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...words), { maxLength: 6 }), (parts) => {
+        const line = parts.join('');
+        expect([line, detectKind(line)]).toEqual([line, oneByOne(line) ?? 'error']);
+      }),
+      { seed: 20261208, numRuns: 5_000 },
+    );
   });
 });
 

@@ -51,7 +51,7 @@ function syslogLevel(message: string): Level | undefined {
   return priority ? SYSLOG_SEVERITIES[Number(priority[1]) & 7] : undefined;
 }
 
-const KIND_RULES: ReadonlyArray<readonly [Kind, RegExp]> = [
+export const KIND_RULES: ReadonlyArray<readonly [Kind, RegExp]> = [
   [
     'oom',
     /OutOfMemory|OOMKilled|out of memory|heap out of memory|Cannot allocate memory|MemoryError/i,
@@ -66,7 +66,17 @@ const KIND_RULES: ReadonlyArray<readonly [Kind, RegExp]> = [
   ['exception', /Exception\b|Traceback|\wError\b|^\s+at \S/m],
 ];
 
+/**
+ * Any of KIND_RULES, or a little more (ignoring case for all of them): most events name no kind,
+ * and one pass tells them in about half the time of a pass for each rule.
+ */
+const ANY_KIND = new RegExp(
+  KIND_RULES.map(([, pattern]) => `(?:${pattern.source})`).join('|'),
+  'im',
+);
+
 export function detectKind(message: string): Kind {
+  if (!ANY_KIND.test(message)) return 'error';
   for (const [kind, pattern] of KIND_RULES) if (pattern.test(message)) return kind;
   return 'error';
 }
