@@ -4,9 +4,10 @@
  * started as a runner starts it) paging with FilterLogEvents, next to the time the bare AWS SDK
  * takes to page through the same events under the same request pacing (5 requests/s), in the
  * same run, bundled as the action is (scripts/lib/sdk-paging.ts); the pacing hides the work in
- * the wall time, so the CPU time is the figure to compare. Then the action counting with Logs Insights (`source: insights`) on the same 500k
- * events, whose counts must agree with paging's within 1% per signature, and on 100k to 10M
- * events, whose CPU time and peak RSS must stay within 2x of each other.
+ * the wall time, so the CPU time is the figure to compare. Then the action counting with Logs
+ * Insights (`source: insights`) on the same 500k events, whose counts must agree with paging's
+ * within 1% per signature, and on 100k to 10M events, whose CPU time and peak RSS must stay
+ * within 2x of each other.
  * Usage: npm run bench:cloudwatch  (uses the committed dist/; EVENTS=... to change the paged
  * count, INSIGHTS_EVENTS=100000,1000000 for the Insights rows)
  */

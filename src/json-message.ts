@@ -73,27 +73,27 @@ export function firstDefined<T>(
 /** `a.b` is a literal key (ECS flattened) or a nested one. */
 function lookup(object: JsonObject, key: string): unknown {
   if (key in object) return object[key];
-  const split = splitKey(key);
-  if (split === undefined) return undefined;
-  const inner = object[split[0]];
-  return isObject(inner) ? lookup(inner, split[1]) : undefined;
+  if (!key.includes('.')) return undefined;
+  const [name, rest] = splitAtDot(key);
+  const inner = object[name];
+  return isObject(inner) ? lookup(inner, rest) : undefined;
 }
 
 /**
- * A dotted key's first name and the rest, or undefined for a key without a dot: kept, as the
- * keys are the few of the lists above and every JSON event looks them up.
+ * A dotted key's first name and the rest, split once: the keys are the few of the lists above,
+ * and every JSON event looks them up.
  */
-function splitKey(key: string): readonly [string, string] | undefined {
-  let split = splitKeys.get(key);
-  if (split === undefined && !splitKeys.has(key)) {
+function splitAtDot(key: string): readonly [string, string] {
+  let parts = dottedKeys.get(key);
+  if (parts === undefined) {
     const dot = key.indexOf('.');
-    split = dot === -1 ? undefined : [key.slice(0, dot), key.slice(dot + 1)];
-    if (splitKeys.size < MAX_SPLIT_KEYS) splitKeys.set(key, split);
+    parts = [key.slice(0, dot), key.slice(dot + 1)];
+    if (dottedKeys.size < MAX_DOTTED_KEYS) dottedKeys.set(key, parts);
   }
-  return split;
+  return parts;
 }
-const splitKeys = new Map<string, readonly [string, string] | undefined>();
-const MAX_SPLIT_KEYS = 256;
+const dottedKeys = new Map<string, readonly [string, string]>();
+const MAX_DOTTED_KEYS = 256;
 
 export function parseObject(text: string): JsonObject | undefined {
   const trimmed = text.trim();

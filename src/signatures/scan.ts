@@ -216,7 +216,7 @@ function scan(line: string, maskedAcross: boolean): MaskedLine {
         if (c === 32) break;
         if (c >= 48) {
           if (c <= 57) {
-            if (c === 48 && i + 1 < n && units[i + 1] === 120) hex = true;
+            if (c === 48 && charAt(units, n, i + 1) === 120) hex = true;
             c = 49;
             varies = true;
           } else if (c === 64 || ((c === 58 || c === 61) && isFlagAt(line, units, i + 1)))
